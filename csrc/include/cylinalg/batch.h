@@ -1,0 +1,58 @@
+/* Iterating over the stacked ("batch") dimensions of up to CYL_BATCH_MAXOPS operands with
+ * numpy broadcasting, without copies.  Batch strides are in BYTES (numpy's), so operands of
+ * any dtype can share one iterator; core (matrix) strides stay in elements in the kernels.
+ *
+ *   cyl_batch it;
+ *   if (cyl_batch_broadcast(&it, nops, ndims, shapes, strides) != CYL_OK) -> shapes mismatch
+ *   for (ptrdiff_t t = 0; t < it.count; t++, cyl_batch_next(&it))
+ *       use (char *)base[op] + it.offset[op]
+ */
+#ifndef CYLINALG_BATCH_H
+#define CYLINALG_BATCH_H
+
+#include "cylinalg/common.h"
+
+#define CYL_BATCH_MAXDIMS 64
+#define CYL_BATCH_MAXOPS 4
+
+typedef struct cyl_batch {
+    int ndim, nops;
+    ptrdiff_t count; /* number of matrices in the broadcast batch */
+    ptrdiff_t shape[CYL_BATCH_MAXDIMS];
+    ptrdiff_t strides[CYL_BATCH_MAXOPS][CYL_BATCH_MAXDIMS];
+    ptrdiff_t index[CYL_BATCH_MAXDIMS];
+    ptrdiff_t offset[CYL_BATCH_MAXOPS];
+} cyl_batch;
+
+/* Broadcast the batch shapes (ndims[op] leading dims of shapes[op], strides[op] in bytes).
+ * Returns CYL_OK, CYL_ERR_ARG if they do not broadcast (or too many dims), CYL_ERR_NOMEM if
+ * the element count overflows. */
+int cyl_batch_broadcast(cyl_batch *it, int nops, const int *ndims,
+                        const ptrdiff_t *const *shapes, const ptrdiff_t *const *strides);
+
+/* Set operand op's strides from a C-contiguous array of shape it->shape (e.g. an output
+ * allocated with the broadcast shape); matrix_bytes is the size of one core block. */
+void cyl_batch_set_contiguous(cyl_batch *it, int op, ptrdiff_t matrix_bytes);
+
+/* Odometer step: advance index and offsets to the next matrix. */
+CYL_INLINE void cyl_batch_next(cyl_batch *it) {
+    for (int d = it->ndim - 1; d >= 0; d--) {
+        it->index[d]++;
+        for (int op = 0; op < it->nops; op++) it->offset[op] += it->strides[op][d];
+        if (it->index[d] < it->shape[d]) return;
+        for (int op = 0; op < it->nops; op++) it->offset[op] -= it->strides[op][d] * it->shape[d];
+        it->index[d] = 0;
+    }
+}
+
+/* Offsets of matrix number t (random access, for splitting a batch across threads). */
+CYL_INLINE void cyl_batch_seek(const cyl_batch *it, ptrdiff_t t, ptrdiff_t *offsets) {
+    for (int op = 0; op < it->nops; op++) offsets[op] = 0;
+    for (int d = it->ndim - 1; d >= 0; d--) {
+        ptrdiff_t i = t % it->shape[d];
+        t /= it->shape[d];
+        for (int op = 0; op < it->nops; op++) offsets[op] += i * it->strides[op][d];
+    }
+}
+
+#endif

@@ -1,0 +1,99 @@
+#define _GNU_SOURCE /* CPU_COUNT, sched_getaffinity */
+/* Process-wide thread budget (see threads.h). */
+#include <stdlib.h>
+#include "cylinalg/threads.h"
+
+#ifdef CYL_HAVE_OPENMP
+#include <omp.h>
+#endif
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <unistd.h>
+#endif
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
+static int g_setting = 0;       /* 0 = default */
+static int g_default = 1;
+static volatile int g_busy = 0; /* workers currently reserved by parallel regions */
+
+#if defined(_MSC_VER)
+#include <intrin.h>
+static int cas_int(volatile int *p, int expected, int desired) {
+    return _InterlockedCompareExchange((volatile long *)p, desired, expected) == expected;
+}
+static void add_int(volatile int *p, int v) { _InterlockedExchangeAdd((volatile long *)p, v); }
+#else
+static int cas_int(volatile int *p, int expected, int desired) {
+    return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+static void add_int(volatile int *p, int v) { __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL); }
+#endif
+
+int cyl_num_cores(void) {
+#if defined(__linux__)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0) return n;
+    }
+#endif
+#if defined(_WIN32)
+    SYSTEM_INFO info;
+    GetSystemInfo(&info);
+    return (int)info.dwNumberOfProcessors;
+#else
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+#endif
+}
+
+int cyl_have_openmp(void) {
+#ifdef CYL_HAVE_OPENMP
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+void cyl_threads_init(void) {
+    int n = cyl_num_cores();
+    const char *env = getenv("CYLINALG_NUM_THREADS");
+    if (env != NULL && env[0] != '\0') {
+        long v = strtol(env, NULL, 10);
+        if (v >= 1 && v <= 4096) n = (int)v;
+    }
+    g_default = n < 1 ? 1 : n;
+}
+
+int cyl_get_num_threads(void) {
+#ifdef CYL_HAVE_OPENMP
+    int n = g_setting > 0 ? g_setting : g_default;
+    int omp_limit = omp_get_max_threads(); /* lowered by OMP_NUM_THREADS / threadpoolctl */
+    if (omp_limit >= 1 && omp_limit < n) n = omp_limit;
+    return n < 1 ? 1 : n;
+#else
+    return 1;
+#endif
+}
+
+void cyl_set_num_threads(int n) { g_setting = n >= 1 ? n : 0; }
+
+int cyl_threads_acquire(int want) {
+    int budget = cyl_get_num_threads();
+    if (want <= 0 || want > budget) want = budget;
+    if (want <= 1) return 1;
+    for (;;) {
+        int busy = g_busy;
+        int avail = budget - busy;
+        int grant = want < avail ? want : avail;
+        if (grant <= 1) return 1; /* run on the caller's own thread, unreserved */
+        if (cas_int(&g_busy, busy, busy + grant)) return grant;
+    }
+}
+
+void cyl_threads_release(int granted) {
+    if (granted > 1) add_int(&g_busy, -granted);
+}

@@ -1,0 +1,1 @@
+# Vector kernels (dot, norms, ...): filled by the Foundation work.

@@ -1,0 +1,107 @@
+# Declarations shared by every area, and the status -> exception mapping.
+from libc.stddef cimport ptrdiff_t
+from libc.stdint cimport int64_t
+cimport numpy as cnp
+
+cnp.import_array()
+
+from cylinalg._errors import LinAlgError
+
+cdef extern from "cylinalg/common.h":
+    int CYL_OK
+    int CYL_ERR_NOMEM
+    int CYL_ERR_ARG
+    int CYL_ERR_INTERRUPTED
+    int CYL_ERR_NOCONV
+    int CYL_ERR_SINGULAR
+    ctypedef struct cyl_cf:
+        float re
+        float im
+    ctypedef struct cyl_cd:
+        double re
+        double im
+
+cdef extern from "cylinalg/batch.h":
+    ctypedef struct cyl_batch:
+        int ndim
+        int nops
+        ptrdiff_t count
+        ptrdiff_t shape[64]
+        ptrdiff_t offset[4]
+    int cyl_batch_broadcast(cyl_batch *it, int nops, const int *ndims,
+                            const ptrdiff_t *const *shapes, const ptrdiff_t *const *strides) nogil
+    void cyl_batch_set_contiguous(cyl_batch *it, int op, ptrdiff_t matrix_bytes) nogil
+    void cyl_batch_next(cyl_batch *it) nogil
+    void cyl_batch_seek(const cyl_batch *it, ptrdiff_t t, ptrdiff_t *offsets) nogil
+
+cdef extern from "cylinalg/threads.h":
+    int cyl_get_num_threads() nogil
+    void cyl_set_num_threads(int n) nogil
+    int cyl_num_cores() nogil
+    int cyl_have_openmp() nogil
+    void cyl_threads_init() nogil
+    int cyl_threads_acquire(int want) nogil
+    void cyl_threads_release(int granted) nogil
+
+# numpy type numbers of the four kernel dtypes, in cyl_dtype order
+cdef enum:
+    DT_F32 = 0
+    DT_F64 = 1
+    DT_C64 = 2
+    DT_C128 = 3
+
+
+cdef inline int kernel_dtype(cnp.ndarray a) except -1:
+    """Index of a's dtype in cyl_dtype order; TypeError for any other dtype (a bug upstream)."""
+    cdef int t = cnp.PyArray_TYPE(a)
+    if t == cnp.NPY_FLOAT32:
+        return DT_F32
+    if t == cnp.NPY_FLOAT64:
+        return DT_F64
+    if t == cnp.NPY_COMPLEX64:
+        return DT_C64
+    if t == cnp.NPY_COMPLEX128:
+        return DT_C128
+    raise TypeError(f"kernel called with unsupported dtype {a.dtype}")
+
+
+cdef int raise_status(int status, str fname) except -1:
+    """Turn a negative kernel status into the matching Python exception."""
+    if status == CYL_ERR_NOMEM:
+        raise MemoryError(f"{fname}: could not allocate workspace")
+    if status == CYL_ERR_INTERRUPTED:
+        raise KeyboardInterrupt
+    if status == CYL_ERR_SINGULAR:
+        raise LinAlgError(f"{fname}: Singular matrix")
+    if status == CYL_ERR_NOCONV:
+        raise LinAlgError(f"{fname}: did not converge")
+    raise RuntimeError(f"{fname}: internal error (status {status})")
+
+
+cdef inline int check_status(int status, str fname) except -1:
+    if status < 0:
+        raise_status(status, fname)
+    return 0
+
+
+cdef int batch_setup(cyl_batch *it, str fname, int nops, cnp.ndarray a0, int core0,
+                     cnp.ndarray a1=None, int core1=0, cnp.ndarray a2=None, int core2=0,
+                     cnp.ndarray a3=None, int core3=0) except -1:
+    """Broadcast the batch dims of up to four operands (all dims but the last core_i)."""
+    cdef int ndims[4]
+    cdef const ptrdiff_t *shapes[4]
+    cdef const ptrdiff_t *strides[4]
+    cdef int i, status
+    ops = (a0, a1, a2, a3)
+    cores = (core0, core1, core2, core3)
+    cdef cnp.ndarray op
+    for i in range(nops):
+        op = ops[i]
+        ndims[i] = cnp.PyArray_NDIM(op) - <int>cores[i]
+        shapes[i] = <const ptrdiff_t *>cnp.PyArray_DIMS(op)
+        strides[i] = <const ptrdiff_t *>cnp.PyArray_STRIDES(op)
+    status = cyl_batch_broadcast(it, nops, ndims, shapes, strides)
+    if status == CYL_ERR_ARG:
+        raise ValueError(f"{fname}: batch dimensions of the operands do not broadcast")
+    check_status(status, fname)
+    return 0

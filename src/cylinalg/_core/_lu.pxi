@@ -1,0 +1,1 @@
+# LU family kernels: filled by the LU work.
