@@ -15,6 +15,10 @@ except ImportError as exc:  # pragma: no cover
 from ._errors import *  # noqa: E402,F401,F403
 from ._runtime import *  # noqa: E402,F401,F403
 from ._products import *  # noqa: E402,F401,F403
-from . import _errors, _runtime, _products  # noqa: E402
+from ._basics import *  # noqa: E402,F401,F403
+from .linalg import *  # noqa: E402,F401,F403
+from .exact import *  # noqa: E402,F401,F403
+from . import _errors, _runtime, _products, _basics, linalg, exact  # noqa: E402
 
-__all__ = ["__version__"] + _errors.__all__ + _runtime.__all__ + _products.__all__
+__all__ = (["__version__"] + _errors.__all__ + _runtime.__all__ + _products.__all__
+           + _basics.__all__ + linalg.__all__ + exact.__all__)

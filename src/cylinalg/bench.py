@@ -74,14 +74,21 @@ def cases(quick=False):
         a, b = _rand(rng, (count, n, n)), _rand(rng, (count, n, n))
         out.append(Case("matmul stack", f"{count}x{n}x{n}",
                         lambda a=a, b=b: cla.matmul(a, b), lambda a=a, b=b: np.matmul(a, b)))
-    # Each area appends its rows below (vector basics, LU, eigen, SVD, training).
-    for extra in _EXTRA_CASES:
-        out.extend(extra(rng, quick))
+    out += _cases_basics(rng, quick)
+    out += _cases_lu(rng, quick)
     return out
 
 
-#: Functions ``f(rng, quick) -> list[Case]`` registered by the other areas.
-_EXTRA_CASES = []
+def _cases_basics(rng, quick):
+    """Vector basics: dot, norms, ..."""
+    out = []
+    return out
+
+
+def _cases_lu(rng, quick):
+    """LU family: det, inv, solve, ..."""
+    out = []
+    return out
 
 
 def _time_per_call(fn, budget):
