@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 
 import cylinalg as cla  # noqa: E402
 
-__all__ = ["Case", "cases", "run", "main"]
+__all__ = ["Case", "cases", "run", "main", "measure", "machine_info"]
 
 
 class Case:
@@ -111,6 +111,33 @@ def measure(case, rounds, budget):
         ours.append(_time_per_call(case.ours, budget))
         theirs.append(_time_per_call(case.theirs, budget))
     return float(np.median(ours)), float(np.median(theirs))
+
+
+def machine_info():
+    """Machine, library and thread facts to record beside every benchmark result."""
+    import platform
+
+    info = cla.runtime_info()
+    facts = {
+        "cpu": info["cpu"] or platform.processor() or "unknown",
+        "cores": info["num_cores"],
+        "cpu_features": " ".join(info["cpu_features"]),
+        "cylinalg": f"{info['version']} (kernels {info['arch']}, {info['num_threads']} threads)",
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    try:
+        from threadpoolctl import threadpool_info
+
+        blas = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+        if blas:
+            b = blas[0]
+            facts["numpy BLAS"] = (f"{b.get('internal_api')} {b.get('version')} "
+                                   f"({b.get('architecture')}, {b.get('num_threads')} threads)")
+    except ImportError:
+        pass
+    return facts
 
 
 def _fmt_time(t):
