@@ -1,0 +1,155 @@
+/* Per-dtype BLAS-1 kernels and predicates; included once per type code TC by blas1.c.
+ * Real-only helpers from blas1.c used here: RF(x) picks the float (s, c) or double (d, z)
+ * variant of a real helper. */
+#if CYL_CAT2(TC, _IS_SINGLE)
+#define RF(x) x##_float
+#else
+#define RF(x) x##_double
+#endif
+
+int FN(cyl_dot)(int conj, ptrdiff_t n, const T *x, ptrdiff_t incx, const T *y, ptrdiff_t incy, T *result) {
+    const cyl_blas1_loops *L = active_loops();
+    if (n > 0 && incx < 0 && incy < 0) { /* both reversed: the same sum, read forwards */
+        x += (n - 1) * incx; y += (n - 1) * incy;
+        incx = -incx; incy = -incy;
+    }
+#if IS_COMPLEX
+    double s[4];
+    RF(cdot)(L, n, (const R *)x, incx, (const R *)y, incy, s);
+    result->re = (R)(conj ? s[0] + s[1] : s[0] - s[1]);
+    result->im = (R)(conj ? s[2] - s[3] : s[2] + s[3]);
+#else
+    (void)conj;
+    *result = (T)RF(rdot)(L, n, x, incx, y, incy);
+#endif
+    return CYL_OK;
+}
+
+/* Norms other than 1 and 2, element by element (|x| of a complex entry is hypot(re, im)). */
+static R FN(norm_generic)(int kind, double p, ptrdiff_t m, ptrdiff_t n, const T *x, ptrdiff_t rs, ptrdiff_t cs) {
+    int has_nan = 0;
+    if (kind == CYL_NORM_0) {
+        double count = 0;
+        for (ptrdiff_t i = 0; i < m; i++)
+            for (ptrdiff_t j = 0; j < n; j++) count += !OP(is_zero)(x[i * rs + j * cs]);
+        return (R)count;
+    }
+    /* largest and smallest |x| (NaN tracked apart: comparisons ignore it) */
+    R amax = 0, amin = (R)INFINITY;
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t j = 0; j < n; j++) {
+            R a = OP(abs)(x[i * rs + j * cs]);
+            has_nan |= a != a;
+            amax = a > amax ? a : amax;
+            amin = a < amin ? a : amin;
+        }
+    if (has_nan) return (R)NAN;
+    if (kind == CYL_NORM_INF) return amax;
+    if (kind == CYL_NORM_NEGINF) return amin;
+    /* CYL_NORM_P: (sum |x|^p)^(1/p) = s * (sum (|x|/s)^p)^(1/p) with s = max |x| (p > 0, all
+     * terms <= 1) or min |x| (p < 0, again all terms <= 1), so nothing overflows. */
+    double s = p > 0 ? (double)amax : (double)amin;
+    if (s == 0 || isinf(s)) return (R)s;
+    double sum = 0;
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t j = 0; j < n; j++) sum += pow((double)OP(abs)(x[i * rs + j * cs]) / s, p);
+    return (R)(s * pow(sum, 1.0 / p));
+}
+
+int FN(cyl_vnorm)(int kind, double p, ptrdiff_t m, ptrdiff_t n, const T *x, ptrdiff_t rs, ptrdiff_t cs, R *result) {
+    if (m <= 0 || n <= 0) { /* empty: 0 like numpy (its max/min of nothing is refused upstream) */
+        *result = (kind == CYL_NORM_NEGINF || (kind == CYL_NORM_P && p < 0)) ? (R)INFINITY : (R)0;
+        return CYL_OK;
+    }
+    if (kind == CYL_NORM_2 || (kind == CYL_NORM_1 && !IS_COMPLEX)) {
+        real_blocks b = make_real_blocks(m, n, rs, cs, IS_COMPLEX, sizeof(R));
+        const R *base = (const R *)((const char *)x + b.offset_bytes);
+        if (kind == CYL_NORM_2) *result = (R)RF(nrm2)(active_loops(), &b, base);
+        else *result = (R)RF(asum)(active_loops(), &b, base);
+        return CYL_OK;
+    }
+    *result = FN(norm_generic)(kind, p, m, n, x, rs, cs);
+    return CYL_OK;
+}
+
+int FN(cyl_outer)(ptrdiff_t m, ptrdiff_t n, const T *x, ptrdiff_t incx, const T *y, ptrdiff_t incy, T *c, ptrdiff_t rsc, ptrdiff_t csc) {
+    for (ptrdiff_t i = 0; i < m; i++) {
+        T xi = x[i * incx];
+        T *ci = c + i * rsc;
+        if (csc == 1 && incy == 1)
+            for (ptrdiff_t j = 0; j < n; j++) ci[j] = OP(mul)(xi, y[j]);
+        else
+            for (ptrdiff_t j = 0; j < n; j++) ci[j * csc] = OP(mul)(xi, y[j * incy]);
+    }
+    return CYL_OK;
+}
+
+/* |d| <= tol for the difference d of two entries, or exact equality (so equal infinities
+ * pass); NaN never passes.  Complex: cheap bounds first, hypot only in between. */
+static int FN(close)(T u, T v, double tol) {
+#if IS_COMPLEX
+    if (u.re == v.re && u.im == v.im) return 1;
+    double dr = fabs((double)u.re - (double)v.re), di = fabs((double)u.im - (double)v.im);
+    if (dr + di <= tol) return 1;
+    if (!(dr <= tol && di <= tol)) return 0;
+    return hypot(dr, di) <= tol;
+#else
+    if (u == v) return 1;
+    return fabs((double)u - (double)v) <= tol;
+#endif
+}
+
+int FN(cyl_check)(int kind, ptrdiff_t m, ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs, double rtol, double atol, int *result) {
+    *result = 0;
+    if (kind != CYL_CHECK_DIAGONAL && m != n) return CYL_OK;
+    double scale = 1.0;
+    if (kind != CYL_CHECK_IDENTITY) {
+        /* largest finite |re|, |im|; any NaN fails at once */
+        double s = 0;
+        for (ptrdiff_t i = 0; i < m; i++)
+            for (ptrdiff_t j = 0; j < n; j++) {
+                T v = a[i * rs + j * cs];
+                double r = fabs((double)OP(re)(v)), q = fabs((double)OP(im)(v));
+                if (r != r || q != q) return CYL_OK;
+                if (r > s && r != (double)INFINITY) s = r;
+                if (q > s && q != (double)INFINITY) s = q;
+            }
+        scale = s;
+    }
+    double tol = atol + rtol * scale;
+    const T zero = OP(zero)(), one = OP(one)();
+    /* diagonal */
+    for (ptrdiff_t i = 0; i < CYL_MIN(m, n); i++) {
+        T d = a[i * (rs + cs)];
+        int ok = 1;
+        if (kind == CYL_CHECK_SKEW) ok = FN(close)(d, zero, tol);
+        else if (kind == CYL_CHECK_IDENTITY) ok = FN(close)(d, one, tol);
+        else if (kind == CYL_CHECK_HERMITIAN) ok = FN(close)(d, OP(conj)(d), tol);
+        if (!ok) return CYL_OK;
+    }
+    /* off-diagonal entries, in blocks so that a_ij and a_ji both stay in cache */
+    enum { B = 32 };
+    for (ptrdiff_t i0 = 0; i0 < m; i0 += B)
+        for (ptrdiff_t j0 = (kind == CYL_CHECK_DIAGONAL ? 0 : i0); j0 < n; j0 += B) {
+            ptrdiff_t i1 = CYL_MIN(i0 + B, m), j1 = CYL_MIN(j0 + B, n);
+            for (ptrdiff_t i = i0; i < i1; i++)
+                for (ptrdiff_t j = j0; j < j1; j++) {
+                    if (j == i || (kind != CYL_CHECK_DIAGONAL && kind != CYL_CHECK_IDENTITY && j < i)) continue;
+                    T u = a[i * rs + j * cs];
+                    int ok;
+                    if (kind == CYL_CHECK_DIAGONAL || kind == CYL_CHECK_IDENTITY) {
+                        ok = FN(close)(u, zero, tol);
+                    } else {
+                        T v = a[j * rs + i * cs];
+                        if (kind == CYL_CHECK_SKEW) v = OP(neg)(v);
+                        else if (kind == CYL_CHECK_HERMITIAN) v = OP(conj)(v);
+                        ok = FN(close)(u, v, tol);
+                    }
+                    if (!ok) return CYL_OK;
+                }
+        }
+    *result = 1;
+    return CYL_OK;
+}
+
+#undef RF
