@@ -46,6 +46,12 @@ static R FN(norm_generic)(int kind, double p, ptrdiff_t m, ptrdiff_t n, const T 
     if (has_nan) return (R)NAN;
     if (kind == CYL_NORM_INF) return amax;
     if (kind == CYL_NORM_NEGINF) return amin;
+    if (kind == CYL_NORM_1) { /* complex: sum of moduli (real 1-norms take the fast loops) */
+        double sum = 0;
+        for (ptrdiff_t i = 0; i < m; i++)
+            for (ptrdiff_t j = 0; j < n; j++) sum += (double)OP(abs)(x[i * rs + j * cs]);
+        return (R)sum;
+    }
     /* CYL_NORM_P: (sum |x|^p)^(1/p) = s * (sum (|x|/s)^p)^(1/p) with s = max |x| (p > 0, all
      * terms <= 1) or min |x| (p < 0, again all terms <= 1), so nothing overflows. */
     double s = p > 0 ? (double)amax : (double)amin;
