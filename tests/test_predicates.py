@@ -45,7 +45,7 @@ def test_predicates_on_examples(dtype, rng, arch, name):
     expected = set(EXPECTED[name])
     if real:  # real: symmetric == hermitian, orthogonal == unitary
         if name in ("is_symmetric", "is_hermitian"):
-            expected |= {"symmetric", "hermitian"}
+            expected |= {"symmetric", "hermitian", "diagonal"}
         if name in ("is_unitary", "is_orthogonal"):
             expected |= {"unitary", "orthogonal"}
     elif name == "is_hermitian":
