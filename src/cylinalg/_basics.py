@@ -89,6 +89,11 @@ def _store(fname, res, out):
     return out
 
 
+def _flat(a):
+    """a as a vector: 1-d arrays as they are (any stride; ravel would copy), others raveled."""
+    return a if a.ndim == 1 else a.ravel()
+
+
 def _rows(a, k):
     """a as a 2-d (prod(leading dims), k) array (a view when the layout allows)."""
     return a.reshape(math.prod(a.shape[:-1]), k)
@@ -155,7 +160,7 @@ def vdot(a: ArrayLike, b: ArrayLike) -> Any:
         return np.vdot(a, b)
     if a.size != b.size:
         raise ValueError(f"{fname}: vectors have different lengths ({a.size} and {b.size}; shapes {a.shape} and {b.shape})")
-    return _kernels.dot1d(a.ravel(), b.ravel(), True)
+    return _kernels.dot1d(_flat(a), _flat(b), True)
 
 
 def inner(a: ArrayLike, b: ArrayLike) -> Any:
@@ -200,7 +205,7 @@ def outer(a: ArrayLike, b: ArrayLike, out: Optional[NDArray[Any]] = None) -> NDA
     a, b, dt = _product_operands(a, b)
     if dt is None:
         return np.outer(a, b, out=out)
-    x, y = a.ravel(), b.ravel()
+    x, y = _flat(a), _flat(b)
     res = _empty(fname, (x.size, y.size), dt)
     _kernels.outer_into(x, y, res)
     return _store(fname, res, out)
