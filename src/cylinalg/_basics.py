@@ -419,6 +419,17 @@ def distance(x: ArrayLike, y: ArrayLike, ord: Union[None, int, float] = 2) -> An
     return res[()] if res.ndim == 0 else res
 
 
+def _unit(fname, v, n, rdt):
+    """v / |v| along the last axis (|v| = n), accurate also for huge and subnormal vectors:
+    first an exact power-of-two rescale to |v| ~ 1 (in two halves, as 2**1074 overflows),
+    then the division."""
+    e = np.frexp(n)[1]
+    h1 = np.ldexp(np.ones((), rdt), -(e // 2)).astype(rdt)
+    h2 = np.ldexp(np.ones((), rdt), -(e - e // 2)).astype(rdt)
+    v = v * np.asarray(h1)[..., None] * np.asarray(h2)[..., None]
+    return v / np.asarray(_last_axis_norm(fname, v, rdt))[..., None]
+
+
 def _cosines(fname, x, y, dt):
     """Re(x^H y) / (|x| |y|) along the last axis, clipped to [-1, 1] (nan for a zero vector)."""
     rdt = _real_dtype(dt)
@@ -436,8 +447,8 @@ def _cosines(fname, x, y, dt):
         suspect = ~np.isfinite(cos) | ~np.isfinite(nn) | (nn < tiny / np.finfo(rdt).eps)
         suspect &= np.isfinite(nx) & np.isfinite(ny) & (nx > 0) & (ny > 0)
         if np.any(suspect):  # huge or tiny vectors: normalise first, then take the dot
-            u = x / np.asarray(nx)[..., None]
-            v = y / np.asarray(ny)[..., None]
+            u = _unit(fname, x, nx, rdt)
+            v = _unit(fname, y, ny, rdt)
             uc = np.conjugate(u) if dt.kind == "c" else u
             safe = np.sum(uc * v, axis=-1).real.astype(rdt)
             cos = np.where(suspect, safe, cos)
@@ -488,8 +499,8 @@ def angle(x: ArrayLike, y: ArrayLike) -> Any:
     nx = _last_axis_norm(fname, x, rdt)
     ny = _last_axis_norm(fname, y, rdt)
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-        u = x / np.asarray(nx)[..., None]
-        v = y / np.asarray(ny)[..., None]
+        u = _unit(fname, x, nx, rdt)
+        v = _unit(fname, y, ny, rdt)
         diff = _last_axis_norm(fname, np.subtract(u, v, dtype=dt), rdt)
         summ = _last_axis_norm(fname, np.add(u, v, dtype=dt), rdt)
         res = (2 * np.arctan2(diff, summ)).astype(rdt, copy=False)
