@@ -123,6 +123,10 @@ def dot(a: ArrayLike, b: ArrayLike, out: Optional[NDArray[Any]] = None) -> Any:
         If the summed dimensions differ.
     """
     fname = "cylinalg.dot"
+    if out is None:
+        res = _kernels.try_dot1d(a, b)
+        if res is not None:
+            return res
     a, b, dt = _product_operands(a, b)
     if dt is None:
         return np.dot(a, b) if out is None else np.dot(a, b, out=out)
@@ -155,6 +159,9 @@ def vdot(a: ArrayLike, b: ArrayLike) -> Any:
         ``sum(conj(a.ravel()) * b.ravel())``.
     """
     fname = "cylinalg.vdot"
+    res = _kernels.try_dot1d(a, b, True)
+    if res is not None:
+        return res
     a, b, dt = _product_operands(a, b)
     if dt is None:
         return np.vdot(a, b)
@@ -176,6 +183,9 @@ def inner(a: ArrayLike, b: ArrayLike) -> Any:
     scalar or ndarray, shape ``a.shape[:-1] + b.shape[:-1]``
     """
     fname = "cylinalg.inner"
+    res = _kernels.try_dot1d(a, b)
+    if res is not None:
+        return res
     a, b, dt = _product_operands(a, b)
     if dt is None:
         return np.inner(a, b)
@@ -331,6 +341,10 @@ def norm(
     accumulate in double.  p-norms are scaled by max |x| (min |x| for p < 0).
     """
     fname = "cylinalg.norm"
+    if ord is None and axis is None and not keepdims:
+        res = _kernels.try_norm2(x)
+        if res is not None:
+            return res
     x = _makearray(x, fname)
     dt = _linalg_dtype(fname, x)
     x = _as_operand(x, dt)

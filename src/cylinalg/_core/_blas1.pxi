@@ -163,3 +163,40 @@ def check_into(cnp.ndarray a, int kind, double rtol, double atol, cnp.ndarray ou
                 cyl_check_z(kind, m, n, <cyl_cd *>(pa + it.offset[0]), rs, cs, rtol, atol, &ok)
             (<char *>(pout + it.offset[1]))[0] = <char>ok
             cyl_batch_next(&it)
+
+
+cdef inline bint _plain_operand(object a, int ndim_max):
+    """a is an ndarray of a kernel dtype, at most ndim_max dims, aligned, whole-element strides
+    (what the Python layer's validation would pass through unchanged)."""
+    if type(a) is not cnp.ndarray:
+        return False
+    cdef cnp.ndarray arr = <cnp.ndarray>a
+    cdef int nd = cnp.PyArray_NDIM(arr), t = cnp.PyArray_TYPE(arr), i
+    if nd > ndim_max or not (t == cnp.NPY_FLOAT64 or t == cnp.NPY_FLOAT32 or t == cnp.NPY_COMPLEX128 or t == cnp.NPY_COMPLEX64):
+        return False
+    if not cnp.PyArray_ISALIGNED(arr):
+        return False
+    cdef ptrdiff_t isz = cnp.PyArray_ITEMSIZE(arr)
+    for i in range(nd):
+        if cnp.PyArray_STRIDE(arr, i) % isz:
+            return False
+    return True
+
+
+def try_dot1d(a, b, bint conj=False):
+    """Fast path of dot/vdot/inner: the kernel's answer for two plain 1-d arrays of one dtype
+    and length, else None (the caller then validates in full)."""
+    if not (_plain_operand(a, 1) and _plain_operand(b, 1)):
+        return None
+    cdef cnp.ndarray x = <cnp.ndarray>a, y = <cnp.ndarray>b
+    if cnp.PyArray_NDIM(x) != 1 or cnp.PyArray_NDIM(y) != 1 or cnp.PyArray_TYPE(x) != cnp.PyArray_TYPE(y) \
+            or cnp.PyArray_DIM(x, 0) != cnp.PyArray_DIM(y, 0):
+        return None
+    return dot1d(x, y, conj)
+
+
+def try_norm2(a):
+    """Fast path of norm(x) for a plain array of at most 2 dims, else None."""
+    if not _plain_operand(a, 2):
+        return None
+    return vnorm(<cnp.ndarray>a, CYL_NORM_2, 0.0)
