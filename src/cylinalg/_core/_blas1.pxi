@@ -25,8 +25,17 @@ CHECK_KINDS = {"symmetric": CYL_CHECK_SYMMETRIC, "skew": CYL_CHECK_SKEW, "hermit
                "diagonal": CYL_CHECK_DIAGONAL, "identity": CYL_CHECK_IDENTITY}
 
 import numpy as _np
-_scalar_types = (_np.float32, _np.float64, _np.complex64, _np.complex128)
-_real_scalar_types = (_np.float32, _np.float64, _np.float32, _np.float64)
+_kernel_dtypes = (_np.dtype(_np.float32), _np.dtype(_np.float64), _np.dtype(_np.complex64), _np.dtype(_np.complex128))
+_real_dtypes = (_kernel_dtypes[0], _kernel_dtypes[1], _kernel_dtypes[0], _kernel_dtypes[1])
+
+
+cdef extern from "numpy/arrayobject.h":
+    object PyArray_Scalar(void *data, cnp.dtype descr, object base)
+
+
+cdef inline object _scalar(void *value, object dtype):
+    """A numpy scalar of dtype holding *value (PyArray_Scalar: much cheaper than np.complex128(...))."""
+    return PyArray_Scalar(value, <cnp.dtype>dtype, None)
 
 
 cdef inline ptrdiff_t _stride(cnp.ndarray a, int axis):
@@ -57,12 +66,12 @@ def dot1d(cnp.ndarray x, cnp.ndarray y, bint conj=False):
         else:
             cyl_dot_z(conj, n, <cyl_cd *>px, incx, <cyl_cd *>py, incy, &rz)
     if dt == DT_F32:
-        return _scalar_types[0](rs)
+        return _scalar(&rs, _kernel_dtypes[0])
     if dt == DT_F64:
-        return _scalar_types[1](rd)
+        return _scalar(&rd, _kernel_dtypes[1])
     if dt == DT_C64:
-        return _scalar_types[2](complex(rc.re, rc.im))
-    return _scalar_types[3](complex(rz.re, rz.im))
+        return _scalar(&rc, _kernel_dtypes[2])
+    return _scalar(&rz, _kernel_dtypes[3])
 
 
 cdef inline int _vnorm(int dt, int kind, double p, ptrdiff_t m, ptrdiff_t n, char *px,
@@ -96,8 +105,8 @@ def vnorm(cnp.ndarray x, int kind, double p=0.0):
     with nogil:
         _vnorm(dt, kind, p, m, n, px, rs, cs, pout)
     if dt == DT_F32 or dt == DT_C64:
-        return _real_scalar_types[dt](rf)
-    return _real_scalar_types[dt](rd)
+        return _scalar(&rf, _real_dtypes[dt])
+    return _scalar(&rd, _real_dtypes[dt])
 
 
 def vnorm_into(cnp.ndarray x, int core, int kind, double p, cnp.ndarray out, str fname):
