@@ -3,7 +3,12 @@
 #include <math.h>
 #include "cylinalg/scalar.h"
 #include "cylinalg/dispatch.h"
+#include "cylinalg/threads.h"
+#include "cylinalg/batch.h"
 #include "blas1/blas1.h"
+#ifdef CYL_HAVE_OPENMP
+#include <omp.h>
+#endif
 
 #define LOOPS_NAME(x) cyl_blas1_##x##_ref
 #define MADD(a, b, c) ((a) * (b) + (c))
@@ -50,19 +55,121 @@ static real_blocks make_real_blocks(ptrdiff_t m, ptrdiff_t n, ptrdiff_t rs, ptrd
     return b;
 }
 
+/* --- long vectors: fixed chunks, summed in order ---------------------------------------------
+ * A vector longer than CHUNK is cut into chunks of CHUNK entries whatever the thread count;
+ * threads compute whole chunks' partial results, which are then added in chunk order, so the
+ * result is bitwise the same for 1 or N threads.  Groups of GROUP chunks bound the storage. */
+#define CHUNK ((ptrdiff_t)16384)
+#define GROUP 64
+#define PAR_MIN_CHUNKS 4 /* below this, one thread (fork/join would cost more than it saves) */
+
+/* Run body(c, start, len) for chunk c of group g0.., in parallel when worth it. */
+#ifdef CYL_HAVE_OPENMP
+#define FOR_CHUNKS(n, body)                                                                   \
+    for (ptrdiff_t g0 = 0; g0 * CHUNK < (n); g0 += GROUP) {                                   \
+        ptrdiff_t nch = CYL_MIN((ptrdiff_t)GROUP, ((n) - g0 * CHUNK + CHUNK - 1) / CHUNK);    \
+        int nt = nch >= PAR_MIN_CHUNKS ? cyl_threads_acquire((int)CYL_MIN(nch, 64)) : 1;      \
+        _Pragma("omp parallel for num_threads(nt) schedule(static) if(nt > 1)")              \
+        for (ptrdiff_t c = 0; c < nch; c++) {                                                 \
+            ptrdiff_t start = (g0 + c) * CHUNK, len = CYL_MIN(CHUNK, (n) - start);            \
+            body                                                                              \
+        }                                                                                     \
+        cyl_threads_release(nt);                                                              \
+        COMBINE                                                                               \
+    }
+#else
+#define FOR_CHUNKS(n, body)                                                                   \
+    for (ptrdiff_t g0 = 0; g0 * CHUNK < (n); g0 += GROUP) {                                   \
+        ptrdiff_t nch = CYL_MIN((ptrdiff_t)GROUP, ((n) - g0 * CHUNK + CHUNK - 1) / CHUNK);    \
+        for (ptrdiff_t c = 0; c < nch; c++) {                                                 \
+            ptrdiff_t start = (g0 + c) * CHUNK, len = CYL_MIN(CHUNK, (n) - start);            \
+            body                                                                              \
+        }                                                                                     \
+        COMBINE                                                                               \
+    }
+#endif
+
+static double chunked_dot_d(const cyl_blas1_loops *L, ptrdiff_t n, const double *x, ptrdiff_t incx, const double *y, ptrdiff_t incy) {
+    if (n <= CHUNK) return L->dot_d(n, x, incx, y, incy);
+    double part[GROUP], total = 0;
+#define COMBINE for (ptrdiff_t c = 0; c < nch; c++) total += part[c];
+    FOR_CHUNKS(n, part[c] = L->dot_d(len, x + start * incx, incx, y + start * incy, incy);)
+#undef COMBINE
+    return total;
+}
+static double chunked_dot_s(const cyl_blas1_loops *L, ptrdiff_t n, const float *x, ptrdiff_t incx, const float *y, ptrdiff_t incy) {
+    if (n <= CHUNK) return L->dot_s(n, x, incx, y, incy);
+    double part[GROUP], total = 0;
+#define COMBINE for (ptrdiff_t c = 0; c < nch; c++) total += part[c];
+    FOR_CHUNKS(n, part[c] = L->dot_s(len, x + start * incx, incx, y + start * incy, incy);)
+#undef COMBINE
+    return total;
+}
+/* complex: incx, incy in complex elements, x, y the interleaved reals */
+static void chunked_cdot_d(const cyl_blas1_loops *L, ptrdiff_t n, const double *x, ptrdiff_t incx, const double *y, ptrdiff_t incy, double s[4]) {
+    if (n <= CHUNK) { L->cdot_d(n, x, incx, y, incy, s); return; }
+    double part[GROUP][4];
+    s[0] = s[1] = s[2] = s[3] = 0;
+#define COMBINE for (ptrdiff_t c = 0; c < nch; c++) for (int k = 0; k < 4; k++) s[k] += part[c][k];
+    FOR_CHUNKS(n, L->cdot_d(len, x + 2 * start * incx, incx, y + 2 * start * incy, incy, part[c]);)
+#undef COMBINE
+}
+static void chunked_cdot_s(const cyl_blas1_loops *L, ptrdiff_t n, const float *x, ptrdiff_t incx, const float *y, ptrdiff_t incy, double s[4]) {
+    if (n <= CHUNK) { L->cdot_s(n, x, incx, y, incy, s); return; }
+    double part[GROUP][4];
+    s[0] = s[1] = s[2] = s[3] = 0;
+#define COMBINE for (ptrdiff_t c = 0; c < nch; c++) for (int k = 0; k < 4; k++) s[k] += part[c][k];
+    FOR_CHUNKS(n, L->cdot_s(len, x + 2 * start * incx, incx, y + 2 * start * incy, incy, part[c]);)
+#undef COMBINE
+}
+static void chunked_sumsq_d(const cyl_blas1_loops *L, ptrdiff_t n, const double *x, ptrdiff_t inc, double scale, double *sum, double *amax) {
+    if (n <= CHUNK) { L->sumsq_d(n, x, inc, scale, sum, amax); return; }
+    double ps[GROUP], pm[GROUP], s = 0, m = 0;
+#define COMBINE for (ptrdiff_t c = 0; c < nch; c++) { s += ps[c]; m = pm[c] > m ? pm[c] : m; }
+    FOR_CHUNKS(n, L->sumsq_d(len, x + start * inc, inc, scale, &ps[c], &pm[c]);)
+#undef COMBINE
+    *sum = s;
+    *amax = m;
+}
+static void chunked_sumsq_s(const cyl_blas1_loops *L, ptrdiff_t n, const float *x, ptrdiff_t inc, double *sum, double *amax) {
+    if (n <= CHUNK) { L->sumsq_s(n, x, inc, sum, amax); return; }
+    double ps[GROUP], pm[GROUP], s = 0;
+#define COMBINE for (ptrdiff_t c = 0; c < nch; c++) s += ps[c];
+    FOR_CHUNKS(n, L->sumsq_s(len, x + start * inc, inc, &ps[c], &pm[c]);)
+#undef COMBINE
+    *sum = s;
+    *amax = 0;
+}
+static double chunked_asum_d(const cyl_blas1_loops *L, ptrdiff_t n, const double *x, ptrdiff_t inc) {
+    if (n <= CHUNK) return L->asum_d(n, x, inc);
+    double part[GROUP], total = 0;
+#define COMBINE for (ptrdiff_t c = 0; c < nch; c++) total += part[c];
+    FOR_CHUNKS(n, part[c] = L->asum_d(len, x + start * inc, inc);)
+#undef COMBINE
+    return total;
+}
+static double chunked_asum_s(const cyl_blas1_loops *L, ptrdiff_t n, const float *x, ptrdiff_t inc) {
+    if (n <= CHUNK) return L->asum_s(n, x, inc);
+    double part[GROUP], total = 0;
+#define COMBINE for (ptrdiff_t c = 0; c < nch; c++) total += part[c];
+    FOR_CHUNKS(n, part[c] = L->asum_s(len, x + start * inc, inc);)
+#undef COMBINE
+    return total;
+}
+
 /* --- double and complex128 ------------------------------------------------------------ */
 static double rdot_double(const cyl_blas1_loops *L, ptrdiff_t n, const double *x, ptrdiff_t incx, const double *y, ptrdiff_t incy) {
-    return L->dot_d(n, x, incx, y, incy);
+    return chunked_dot_d(L, n, x, incx, y, incy);
 }
 static void cdot_double(const cyl_blas1_loops *L, ptrdiff_t n, const double *x, ptrdiff_t incx, const double *y, ptrdiff_t incy, double s[4]) {
-    L->cdot_d(n, x, incx, y, incy, s);
+    chunked_cdot_d(L, n, x, incx, y, incy, s);
 }
 static void sumsq_blocks_double(const cyl_blas1_loops *L, const real_blocks *b, const double *x, double scale, double *sum, double *amax) {
     double s = 0, mx = 0;
     for (int part = 0; part < b->parts; part++)
         for (ptrdiff_t i = 0; i < b->rows; i++) {
             double s1, m1;
-            L->sumsq_d(b->len, x + part + i * b->rs, b->inc, scale, &s1, &m1);
+            chunked_sumsq_d(L, b->len, x + part + i * b->rs, b->inc, scale, &s1, &m1);
             s += s1;
             mx = m1 > mx ? m1 : mx;
         }
@@ -86,24 +193,24 @@ static double nrm2_double(const cyl_blas1_loops *L, const real_blocks *b, const 
 static double asum_double(const cyl_blas1_loops *L, const real_blocks *b, const double *x) {
     double s = 0;
     for (int part = 0; part < b->parts; part++)
-        for (ptrdiff_t i = 0; i < b->rows; i++) s += L->asum_d(b->len, x + part + i * b->rs, b->inc);
+        for (ptrdiff_t i = 0; i < b->rows; i++) s += chunked_asum_d(L, b->len, x + part + i * b->rs, b->inc);
     return s;
 }
 
 /* --- float and complex64: accumulated in double, where no float can overflow or underflow
  * when squared, so one pass suffices ------------------------------------------------------- */
 static double rdot_float(const cyl_blas1_loops *L, ptrdiff_t n, const float *x, ptrdiff_t incx, const float *y, ptrdiff_t incy) {
-    return L->dot_s(n, x, incx, y, incy);
+    return chunked_dot_s(L, n, x, incx, y, incy);
 }
 static void cdot_float(const cyl_blas1_loops *L, ptrdiff_t n, const float *x, ptrdiff_t incx, const float *y, ptrdiff_t incy, double s[4]) {
-    L->cdot_s(n, x, incx, y, incy, s);
+    chunked_cdot_s(L, n, x, incx, y, incy, s);
 }
 static double nrm2_float(const cyl_blas1_loops *L, const real_blocks *b, const float *x) {
     double s = 0;
     for (int part = 0; part < b->parts; part++)
         for (ptrdiff_t i = 0; i < b->rows; i++) {
             double s1, m1;
-            L->sumsq_s(b->len, x + part + i * b->rs, b->inc, &s1, &m1);
+            chunked_sumsq_s(L, b->len, x + part + i * b->rs, b->inc, &s1, &m1);
             s += s1;
         }
     return sqrt(s);
@@ -111,7 +218,7 @@ static double nrm2_float(const cyl_blas1_loops *L, const real_blocks *b, const f
 static double asum_float(const cyl_blas1_loops *L, const real_blocks *b, const float *x) {
     double s = 0;
     for (int part = 0; part < b->parts; part++)
-        for (ptrdiff_t i = 0; i < b->rows; i++) s += L->asum_s(b->len, x + part + i * b->rs, b->inc);
+        for (ptrdiff_t i = 0; i < b->rows; i++) s += chunked_asum_s(L, b->len, x + part + i * b->rs, b->inc);
     return s;
 }
 
