@@ -55,6 +55,17 @@ static real_blocks make_real_blocks(ptrdiff_t m, ptrdiff_t n, ptrdiff_t rs, ptrd
     return b;
 }
 
+/* Position a batch iterator (index and offsets) at matrix number t. */
+static void batch_seek_full(cyl_batch *it, ptrdiff_t t) {
+    for (int op = 0; op < it->nops; op++) it->offset[op] = 0;
+    for (int d = it->ndim - 1; d >= 0; d--) {
+        ptrdiff_t i = it->shape[d] ? t % it->shape[d] : 0;
+        t = it->shape[d] ? t / it->shape[d] : 0;
+        it->index[d] = i;
+        for (int op = 0; op < it->nops; op++) it->offset[op] += i * it->strides[op][d];
+    }
+}
+
 /* --- long vectors: fixed chunks, summed in order ---------------------------------------------
  * A vector longer than CHUNK is cut into chunks of CHUNK entries whatever the thread count;
  * threads compute whole chunks' partial results, which are then added in chunk order, so the

@@ -41,6 +41,14 @@ int cyl_vnorm_d(int kind, double p, ptrdiff_t m, ptrdiff_t n, const double *x, p
 int cyl_vnorm_c(int kind, double p, ptrdiff_t m, ptrdiff_t n, const cyl_cf *x, ptrdiff_t rs, ptrdiff_t cs, float *result);
 int cyl_vnorm_z(int kind, double p, ptrdiff_t m, ptrdiff_t n, const cyl_cd *x, ptrdiff_t rs, ptrdiff_t cs, double *result);
 
+/* The same for every matrix of a batch: x + it->offset[0] -> *(R *)(out + it->offset[1])
+ * (byte offsets of operands 0 and 1 of the iterator), split over the thread budget. */
+struct cyl_batch;
+int cyl_vnorm_batch_s(int kind, double p, const struct cyl_batch *it, ptrdiff_t m, ptrdiff_t n, const char *x, ptrdiff_t rs, ptrdiff_t cs, char *out);
+int cyl_vnorm_batch_d(int kind, double p, const struct cyl_batch *it, ptrdiff_t m, ptrdiff_t n, const char *x, ptrdiff_t rs, ptrdiff_t cs, char *out);
+int cyl_vnorm_batch_c(int kind, double p, const struct cyl_batch *it, ptrdiff_t m, ptrdiff_t n, const char *x, ptrdiff_t rs, ptrdiff_t cs, char *out);
+int cyl_vnorm_batch_z(int kind, double p, const struct cyl_batch *it, ptrdiff_t m, ptrdiff_t n, const char *x, ptrdiff_t rs, ptrdiff_t cs, char *out);
+
 /* c[i*rsc + j*csc] = x_i * y_j (m x n, no conjugation: numpy.outer). */
 int cyl_outer_s(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t incx, const float *y, ptrdiff_t incy, float *c, ptrdiff_t rsc, ptrdiff_t csc);
 int cyl_outer_d(ptrdiff_t m, ptrdiff_t n, const double *x, ptrdiff_t incx, const double *y, ptrdiff_t incy, double *c, ptrdiff_t rsc, ptrdiff_t csc);

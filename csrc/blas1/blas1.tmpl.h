@@ -78,6 +78,33 @@ int FN(cyl_vnorm)(int kind, double p, ptrdiff_t m, ptrdiff_t n, const T *x, ptrd
     return CYL_OK;
 }
 
+int FN(cyl_vnorm_batch)(int kind, double p, const cyl_batch *it, ptrdiff_t m, ptrdiff_t n, const char *x, ptrdiff_t rs, ptrdiff_t cs, char *out) {
+    ptrdiff_t count = it->count;
+    if (count <= 0) return CYL_OK;
+    /* independent outputs: threads take contiguous ranges of the batch */
+    double work = (double)count * (double)m * (double)n;
+    int nt = work >= 65536.0 && count > 1 ? cyl_threads_acquire((int)CYL_MIN(count, 64)) : 1;
+#ifdef CYL_HAVE_OPENMP
+#pragma omp parallel num_threads(nt) if(nt > 1)
+#endif
+    {
+        int tid = 0, nth = 1;
+#ifdef CYL_HAVE_OPENMP
+        tid = omp_get_thread_num();
+        nth = omp_get_num_threads();
+#endif
+        ptrdiff_t t0 = count * tid / nth, t1 = count * (tid + 1) / nth;
+        cyl_batch local = *it;
+        batch_seek_full(&local, t0);
+        for (ptrdiff_t t = t0; t < t1; t++) {
+            FN(cyl_vnorm)(kind, p, m, n, (const T *)(x + local.offset[0]), rs, cs, (R *)(out + local.offset[1]));
+            cyl_batch_next(&local);
+        }
+    }
+    cyl_threads_release(nt);
+    return CYL_OK;
+}
+
 int FN(cyl_outer)(ptrdiff_t m, ptrdiff_t n, const T *x, ptrdiff_t incx, const T *y, ptrdiff_t incy, T *c, ptrdiff_t rsc, ptrdiff_t csc) {
     for (ptrdiff_t i = 0; i < m; i++) {
         T xi = x[i * incx];

@@ -120,10 +120,13 @@ static void sumsq_d(ptrdiff_t n, const double *x, ptrdiff_t incx, double scale, 
     }
     double s = hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
     double mx = hmax4(_mm256_max_pd(m0, m1));
-    double s2, mx2;
-    strided_sumsq_d(n - i, x + i, 1, scale, &s2, &mx2);
-    *sum = s + s2;
-    *amax = mx2 > mx ? mx2 : mx;
+    for (; i < n; i++) { /* tail inline: a call to the strided loop costs more than a short row */
+        double v = x[i] * scale, a = fabs(x[i]);
+        s = fma(v, v, s);
+        mx = a > mx ? a : mx;
+    }
+    *sum = s;
+    *amax = mx;
 }
 
 static void sumsq_s(ptrdiff_t n, const float *x, ptrdiff_t incx, double *sum, double *amax) {
@@ -138,9 +141,8 @@ static void sumsq_s(ptrdiff_t n, const float *x, ptrdiff_t incx, double *sum, do
         a2 = _mm256_fmadd_pd(v2, v2, a2); a3 = _mm256_fmadd_pd(v3, v3, a3);
     }
     double s = hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
-    double s2, mx2;
-    strided_sumsq_s(n - i, x + i, 1, &s2, &mx2);
-    *sum = s + s2;
+    for (; i < n; i++) s = fma((double)x[i], (double)x[i], s);
+    *sum = s;
     *amax = 0; /* unused for float: no scaling pass */
 }
 
@@ -156,7 +158,8 @@ static double asum_d(ptrdiff_t n, const double *x, ptrdiff_t incx) {
         a3 = _mm256_add_pd(a3, _mm256_and_pd(_mm256_loadu_pd(x + i + 12), absmask));
     }
     double s = hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
-    return s + strided_asum_d(n - i, x + i, 1);
+    for (; i < n; i++) s += fabs(x[i]);
+    return s;
 }
 
 static double asum_s(ptrdiff_t n, const float *x, ptrdiff_t incx) {
@@ -169,7 +172,9 @@ static double asum_s(ptrdiff_t n, const float *x, ptrdiff_t incx) {
         a0 = _mm256_add_pd(a0, _mm256_and_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v)), absmask));
         a1 = _mm256_add_pd(a1, _mm256_and_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)), absmask));
     }
-    return hsum4(_mm256_add_pd(a0, a1)) + strided_asum_s(n - i, x + i, 1);
+    double s = hsum4(_mm256_add_pd(a0, a1));
+    for (; i < n; i++) s += fabs((double)x[i]);
+    return s;
 }
 
 static const cyl_blas1_loops avx2_loops = {dot_s, dot_d, cdot_s, cdot_d, sumsq_s, sumsq_d, asum_s, asum_d};

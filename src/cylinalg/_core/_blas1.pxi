@@ -10,6 +10,10 @@ cdef extern from "blas1/blas1.h":
     int cyl_vnorm_d(int kind, double p, ptrdiff_t m, ptrdiff_t n, const double *x, ptrdiff_t rs, ptrdiff_t cs, double *result) nogil
     int cyl_vnorm_c(int kind, double p, ptrdiff_t m, ptrdiff_t n, const cyl_cf *x, ptrdiff_t rs, ptrdiff_t cs, float *result) nogil
     int cyl_vnorm_z(int kind, double p, ptrdiff_t m, ptrdiff_t n, const cyl_cd *x, ptrdiff_t rs, ptrdiff_t cs, double *result) nogil
+    int cyl_vnorm_batch_s(int kind, double p, const cyl_batch *it, ptrdiff_t m, ptrdiff_t n, const char *x, ptrdiff_t rs, ptrdiff_t cs, char *out) nogil
+    int cyl_vnorm_batch_d(int kind, double p, const cyl_batch *it, ptrdiff_t m, ptrdiff_t n, const char *x, ptrdiff_t rs, ptrdiff_t cs, char *out) nogil
+    int cyl_vnorm_batch_c(int kind, double p, const cyl_batch *it, ptrdiff_t m, ptrdiff_t n, const char *x, ptrdiff_t rs, ptrdiff_t cs, char *out) nogil
+    int cyl_vnorm_batch_z(int kind, double p, const cyl_batch *it, ptrdiff_t m, ptrdiff_t n, const char *x, ptrdiff_t rs, ptrdiff_t cs, char *out) nogil
     int cyl_outer_s(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t incx, const float *y, ptrdiff_t incy, float *c, ptrdiff_t rsc, ptrdiff_t csc) nogil
     int cyl_outer_d(ptrdiff_t m, ptrdiff_t n, const double *x, ptrdiff_t incx, const double *y, ptrdiff_t incy, double *c, ptrdiff_t rsc, ptrdiff_t csc) nogil
     int cyl_outer_c(ptrdiff_t m, ptrdiff_t n, const cyl_cf *x, ptrdiff_t incx, const cyl_cf *y, ptrdiff_t incy, cyl_cf *c, ptrdiff_t rsc, ptrdiff_t csc) nogil
@@ -121,11 +125,15 @@ def vnorm_into(cnp.ndarray x, int core, int kind, double p, cnp.ndarray out, str
         m = cnp.PyArray_DIM(x, nd - 2); rs = _stride(x, -2)
     cdef char *px = <char *>cnp.PyArray_DATA(x)
     cdef char *pout = <char *>cnp.PyArray_DATA(out)
-    cdef ptrdiff_t t
     with nogil:
-        for t in range(it.count):
-            _vnorm(dt, kind, p, m, n, px + it.offset[0], rs, cs, pout + it.offset[1])
-            cyl_batch_next(&it)
+        if dt == DT_F32:
+            cyl_vnorm_batch_s(kind, p, &it, m, n, px, rs, cs, pout)
+        elif dt == DT_F64:
+            cyl_vnorm_batch_d(kind, p, &it, m, n, px, rs, cs, pout)
+        elif dt == DT_C64:
+            cyl_vnorm_batch_c(kind, p, &it, m, n, px, rs, cs, pout)
+        else:
+            cyl_vnorm_batch_z(kind, p, &it, m, n, px, rs, cs, pout)
 
 
 def outer_into(cnp.ndarray x, cnp.ndarray y, cnp.ndarray out):
