@@ -139,6 +139,12 @@ def test_cosine_extremes():
     assert cla.cosine_similarity([1.0, 2.0], [-2.0, -4.0]) == pytest.approx(-1.0, rel=1e-15)
     assert -1 <= cla.cosine_similarity([1.0, 1.0, 1.0], [3.0, 3.0, 3.0]) <= 1
     assert np.isnan(cla.cosine_similarity([0.0, 0.0], [1.0, 2.0]))
+    for scale in (1e-30, 1e30, 1e-44):  # float32: the dot would underflow/overflow in float32
+        x = np.array([scale, scale], np.float32)
+        y = np.array([scale, 0], np.float32)
+        c = cla.cosine_similarity(x, y)
+        assert c.dtype == np.float32 and c == pytest.approx(np.sqrt(0.5), rel=1e-6)
+        assert cla.angle(x, y) == pytest.approx(np.pi / 4, rel=1e-6)
 
 
 def test_angle(dtype, rng):

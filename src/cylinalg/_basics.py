@@ -391,7 +391,8 @@ def _vector_pair(fname, x, y):
         raise ValueError(f"{fname}: inputs must be vectors (at least 1-d), got shapes {x.shape} and {y.shape}")
     if x.shape[-1] != y.shape[-1]:
         raise ValueError(f"{fname}: vectors have different lengths: shapes {x.shape} and {y.shape}")
-    _broadcast_batch(fname, x.shape[:-1], y.shape[:-1])
+    if x.ndim > 1 or y.ndim > 1:
+        _broadcast_batch(fname, x.shape[:-1], y.shape[:-1])
     return _as_operand(x, dt), _as_operand(y, dt), dt
 
 
@@ -433,6 +434,10 @@ def distance(x: ArrayLike, y: ArrayLike, ord: Union[None, int, float] = 2) -> An
     return res[()] if res.ndim == 0 else res
 
 
+# |x| |y| within these bounds (per real dtype): x.y / (|x| |y|) is accurate as computed
+_SAFE = {np.dtype(t): (float(np.finfo(t).tiny / np.finfo(t).eps), float(np.finfo(t).max)) for t in (np.float32, np.float64)}
+
+
 def _unit(fname, v, n, rdt):
     """v / |v| along the last axis (|v| = n), accurate also for huge and subnormal vectors:
     first an exact power-of-two rescale to |v| ~ 1 (in two halves, as 2**1074 overflows),
@@ -451,6 +456,10 @@ def _cosines(fname, x, y, dt):
     ny = _last_axis_norm(fname, y, rdt)
     if x.ndim == 1 and y.ndim == 1:
         d = _kernels.dot1d(x, y, True).real
+        nn = float(nx) * float(ny)
+        low, high = _SAFE[rdt]
+        if low < nn < high and math.isfinite(d):  # the common case, in Python floats
+            return rdt.type(min(max(float(d) / nn, -1.0), 1.0))
     else:
         xc = np.conjugate(x) if dt.kind == "c" else x
         d = matmul(xc[..., None, :], y[..., :, None])[..., 0, 0].real
