@@ -103,3 +103,16 @@ def test_huge_outer_is_memoryerror():
     x = np.broadcast_to(1.0, (2**33,))
     with pytest.raises(MemoryError, match="^cylinalg.outer: "):
         cla.outer(x, x)
+
+
+@pytest.mark.parametrize("dt", [">f8", ">c16", ">f4", ">i4"])
+def test_byteswapped_inputs(dt):
+    x = (np.arange(6.0) - 2).astype(dt)
+    assert V._linalg_dtype("f", x) == np.dtype(dt).newbyteorder("=") if np.dtype(dt).kind in "fc" else np.float64
+    xn = x.astype(np.dtype(dt).newbyteorder("="))
+    assert cla.norm(x) == np.linalg.norm(xn)
+    assert cla.norm(x.reshape(2, 3), 1) == np.linalg.norm(xn.reshape(2, 3), 1)
+    assert cla.dot(x, x) == np.dot(xn, xn)
+    assert cla.vdot(x, x) == np.vdot(xn, xn)
+    assert np.array_equal(cla.outer(x, x), np.outer(xn, xn))
+    assert cla.is_symmetric(np.outer(x, x).astype(dt))

@@ -61,6 +61,8 @@ def _product_operands(a, b):
     if a.ndim == 0 or b.ndim == 0:
         return a0, b0, None
     dt = np.result_type(a, b)
+    if not dt.isnative:
+        dt = dt.newbyteorder("=")
     if dt not in KERNEL_DTYPES:
         return a, b, None
     return _as_operand(a, dt), _as_operand(b, dt), dt

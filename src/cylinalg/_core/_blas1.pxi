@@ -191,7 +191,7 @@ cdef inline bint _plain_operand(object a, int ndim_max):
     cdef int nd = cnp.PyArray_NDIM(arr), t = cnp.PyArray_TYPE(arr), i
     if nd > ndim_max or not (t == cnp.NPY_FLOAT64 or t == cnp.NPY_FLOAT32 or t == cnp.NPY_COMPLEX128 or t == cnp.NPY_COMPLEX64):
         return False
-    if not cnp.PyArray_ISALIGNED(arr):
+    if not cnp.PyArray_ISALIGNED(arr) or not cnp.PyArray_ISNOTSWAPPED(arr):
         return False
     cdef ptrdiff_t isz = cnp.PyArray_ITEMSIZE(arr)
     for i in range(nd):
