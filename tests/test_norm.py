@@ -173,3 +173,28 @@ def test_errors():
         cla.norm(np.zeros(0), -np.inf)
     with pytest.raises(TypeError, match="^cylinalg.norm: "):
         cla.norm([[1, 2], [3]])
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64, np.complex64, np.complex128])
+def test_long_vectors_same_for_any_thread_count(arch, dt, rng):
+    """Vectors longer than one 16384-entry chunk are reduced chunk by chunk over threads."""
+    x = random_array(rng, 16384 * 5 + 7, dt)
+    y = random_array(rng, 16384 * 5 + 7, dt)
+    default = cla.get_num_threads()
+    results = []
+    try:
+        for t in (1, 2, 3):
+            cla.set_num_threads(t)
+            results.append([cla.norm(x), cla.norm(x, 1), cla.norm(x[::-2]), cla.dot(x, y), cla.vdot(x, y),
+                            cla.norm(np.stack([x, y]), axis=1).tolist()])
+    finally:
+        cla.set_num_threads(0)
+    assert cla.get_num_threads() == default
+    assert results[0] == results[1] == results[2]
+    n1, n1b, n2, d, vd, rows = results[0]
+    assert_norm(n1, np.linalg.norm(x), dt, factor=10)
+    assert_norm(n1b, np.linalg.norm(x, 1), dt, factor=10)
+    assert_norm(n2, np.linalg.norm(x[::-2]), dt, factor=10)
+    np.testing.assert_allclose(d, np.dot(x, y), rtol=0, atol=tol(dt, 10) * np.linalg.norm(x) * np.linalg.norm(y))
+    np.testing.assert_allclose(vd, np.vdot(x, y), rtol=0, atol=tol(dt, 10) * np.linalg.norm(x) * np.linalg.norm(y))
+    np.testing.assert_allclose(rows, np.linalg.norm(np.stack([x, y]), axis=1), rtol=tol(dt, 10))
