@@ -198,3 +198,17 @@ def test_long_vectors_same_for_any_thread_count(arch, dt, rng):
     np.testing.assert_allclose(d, np.dot(x, y), rtol=0, atol=tol(dt, 10) * np.linalg.norm(x) * np.linalg.norm(y))
     np.testing.assert_allclose(vd, np.vdot(x, y), rtol=0, atol=tol(dt, 10) * np.linalg.norm(x) * np.linalg.norm(y))
     np.testing.assert_allclose(rows, np.linalg.norm(np.stack([x, y]), axis=1), rtol=tol(dt, 10))
+
+
+@pytest.mark.parametrize("dt", [np.float64, np.complex128])
+def test_every_magnitude(arch, dt):
+    """norm([v, v, v, v]) == 2 v for v across the whole range (both the one-pass and the scaled
+    path, and the band in between)."""
+    for e in range(-1070, 1020, 13):
+        v = np.ldexp(1.0, e) * 1.25
+        x = np.full(4, v, dt)
+        want = 2 * v
+        got = cla.norm(x)
+        assert got == pytest.approx(want, rel=1e-15 if e > -1020 else 1e-3), e
+        assert cla.norm(x.reshape(2, 2), "fro") == got
+        assert cla.norm(np.full(20000, v, dt)) == pytest.approx(np.sqrt(20000) * v, rel=1e-13 if e > -1000 else 1e-2), e

@@ -133,23 +133,21 @@ static void chunked_cdot_s(const cyl_blas1_loops *L, ptrdiff_t n, const float *x
     FOR_CHUNKS(n, L->cdot_s(len, x + 2 * start * incx, incx, y + 2 * start * incy, incy, part[c]);)
 #undef COMBINE
 }
-static void chunked_sumsq_d(const cyl_blas1_loops *L, ptrdiff_t n, const double *x, ptrdiff_t inc, double scale, double *sum, double *amax) {
-    if (n <= CHUNK) { L->sumsq_d(n, x, inc, scale, sum, amax); return; }
-    double ps[GROUP], pm[GROUP], s = 0, m = 0;
-#define COMBINE for (ptrdiff_t c = 0; c < nch; c++) { s += ps[c]; m = pm[c] > m ? pm[c] : m; }
-    FOR_CHUNKS(n, L->sumsq_d(len, x + start * inc, inc, scale, &ps[c], &pm[c]);)
+static double chunked_sumsq_d(const cyl_blas1_loops *L, ptrdiff_t n, const double *x, ptrdiff_t inc, double scale) {
+    if (n <= CHUNK) return L->sumsq_d(n, x, inc, scale);
+    double part[GROUP], total = 0;
+#define COMBINE for (ptrdiff_t c = 0; c < nch; c++) total += part[c];
+    FOR_CHUNKS(n, part[c] = L->sumsq_d(len, x + start * inc, inc, scale);)
 #undef COMBINE
-    *sum = s;
-    *amax = m;
+    return total;
 }
-static void chunked_sumsq_s(const cyl_blas1_loops *L, ptrdiff_t n, const float *x, ptrdiff_t inc, double *sum, double *amax) {
-    if (n <= CHUNK) { L->sumsq_s(n, x, inc, sum, amax); return; }
-    double ps[GROUP], pm[GROUP], s = 0;
-#define COMBINE for (ptrdiff_t c = 0; c < nch; c++) s += ps[c];
-    FOR_CHUNKS(n, L->sumsq_s(len, x + start * inc, inc, &ps[c], &pm[c]);)
+static double chunked_sumsq_s(const cyl_blas1_loops *L, ptrdiff_t n, const float *x, ptrdiff_t inc) {
+    if (n <= CHUNK) return L->sumsq_s(n, x, inc);
+    double part[GROUP], total = 0;
+#define COMBINE for (ptrdiff_t c = 0; c < nch; c++) total += part[c];
+    FOR_CHUNKS(n, part[c] = L->sumsq_s(len, x + start * inc, inc);)
 #undef COMBINE
-    *sum = s;
-    *amax = 0;
+    return total;
 }
 static double chunked_asum_d(const cyl_blas1_loops *L, ptrdiff_t n, const double *x, ptrdiff_t inc) {
     if (n <= CHUNK) return L->asum_d(n, x, inc);
@@ -175,32 +173,39 @@ static double rdot_double(const cyl_blas1_loops *L, ptrdiff_t n, const double *x
 static void cdot_double(const cyl_blas1_loops *L, ptrdiff_t n, const double *x, ptrdiff_t incx, const double *y, ptrdiff_t incy, double s[4]) {
     chunked_cdot_d(L, n, x, incx, y, incy, s);
 }
-static void sumsq_blocks_double(const cyl_blas1_loops *L, const real_blocks *b, const double *x, double scale, double *sum, double *amax) {
-    double s = 0, mx = 0;
+static double sumsq_blocks_double(const cyl_blas1_loops *L, const real_blocks *b, const double *x, double scale) {
+    double s = 0;
     for (int part = 0; part < b->parts; part++)
-        for (ptrdiff_t i = 0; i < b->rows; i++) {
-            double s1, m1;
-            chunked_sumsq_d(L, b->len, x + part + i * b->rs, b->inc, scale, &s1, &m1);
-            s += s1;
-            mx = m1 > mx ? m1 : mx;
-        }
-    *sum = s;
-    *amax = mx;
+        for (ptrdiff_t i = 0; i < b->rows; i++) s += chunked_sumsq_d(L, b->len, x + part + i * b->rs, b->inc, scale);
+    return s;
+}
+static double amax_blocks_double(const real_blocks *b, const double *x) {
+    double mx = 0;
+    for (int part = 0; part < b->parts; part++)
+        for (ptrdiff_t i = 0; i < b->rows; i++)
+            for (ptrdiff_t j = 0; j < b->len; j++) {
+                double a = fabs(x[part + i * b->rs + j * b->inc]);
+                mx = a > mx ? a : mx;
+            }
+    return mx;
 }
 /* 2-norm without spurious overflow or underflow (Blue's idea with one fast pass): sum the
- * squares unscaled and track max |x|; only when max |x| is outside [2^-480, 2^480] (or the
- * sum overflowed) sum again with the entries scaled by a power of two, which is exact. */
+ * squares unscaled.  A finite sum >= 2^-900 is accurate (overflow would have made it inf, and
+ * squares that underflowed are below 2^-1022, negligible next to it): sqrt(sum) is the answer.
+ * Otherwise take max |x|: between 2^-480 and 2^480 the first sum was fine after all; outside,
+ * sum again with the entries scaled by 2^-600 or 2^600, which is exact. */
 static double nrm2_double(const cyl_blas1_loops *L, const real_blocks *b, const double *x) {
-    double sum, amax;
-    sumsq_blocks_double(L, b, x, 1.0, &sum, &amax);
+    double sum = sumsq_blocks_double(L, b, x, 1.0);
     if (isnan(sum)) return NAN;
+    if (isfinite(sum) && sum >= 0x1p-900) return sqrt(sum);
+    double amax = amax_blocks_double(b, x);
     if (isinf(amax)) return INFINITY;
     if (amax == 0) return 0.0;
-    if (amax >= 0x1p-480 && amax <= 0x1p480 && isfinite(sum)) return sqrt(sum);
+    if (amax >= 0x1p-480 && amax <= 0x1p480) return sqrt(sum);
     double scale = amax > 1 ? 0x1p-600 : 0x1p600;
-    sumsq_blocks_double(L, b, x, scale, &sum, &amax);
-    return sqrt(sum) / scale;
+    return sqrt(sumsq_blocks_double(L, b, x, scale)) / scale;
 }
+
 static double asum_double(const cyl_blas1_loops *L, const real_blocks *b, const double *x) {
     double s = 0;
     for (int part = 0; part < b->parts; part++)
@@ -220,9 +225,7 @@ static double nrm2_float(const cyl_blas1_loops *L, const real_blocks *b, const f
     double s = 0;
     for (int part = 0; part < b->parts; part++)
         for (ptrdiff_t i = 0; i < b->rows; i++) {
-            double s1, m1;
-            chunked_sumsq_s(L, b->len, x + part + i * b->rs, b->inc, &s1, &m1);
-            s += s1;
+            s += chunked_sumsq_s(L, b->len, x + part + i * b->rs, b->inc);
         }
     return sqrt(s);
 }

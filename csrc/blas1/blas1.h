@@ -72,9 +72,9 @@ typedef struct cyl_blas1_loops {
     /* complex dots: out[0..3] = sum xr*yr, xi*yi, xr*yi, xi*yr */
     void (*cdot_s)(ptrdiff_t n, const float *x, ptrdiff_t incx, const float *y, ptrdiff_t incy, double out[4]);
     void (*cdot_d)(ptrdiff_t n, const double *x, ptrdiff_t incx, const double *y, ptrdiff_t incy, double out[4]);
-    /* sum (scale*x_i)^2 and max |x_i| (float: scale unused, accumulated in double) */
-    void (*sumsq_s)(ptrdiff_t n, const float *x, ptrdiff_t incx, double *sum, double *amax);
-    void (*sumsq_d)(ptrdiff_t n, const double *x, ptrdiff_t incx, double scale, double *sum, double *amax);
+    /* sum (scale*x_i)^2 (float: no scale, accumulated in double) */
+    double (*sumsq_s)(ptrdiff_t n, const float *x, ptrdiff_t incx);
+    double (*sumsq_d)(ptrdiff_t n, const double *x, ptrdiff_t incx, double scale);
     /* sum |x_i| of real vectors */
     double (*asum_s)(ptrdiff_t n, const float *x, ptrdiff_t incx);
     double (*asum_d)(ptrdiff_t n, const double *x, ptrdiff_t incx);

@@ -14,11 +14,6 @@ static inline double hsum4(__m256d v) {
     lo = _mm_add_pd(lo, hi);
     return _mm_cvtsd_f64(_mm_add_sd(lo, _mm_unpackhi_pd(lo, lo)));
 }
-static inline double hmax4(__m256d v) {
-    __m128d lo = _mm256_castpd256_pd128(v), hi = _mm256_extractf128_pd(v, 1);
-    lo = _mm_max_pd(lo, hi);
-    return _mm_cvtsd_f64(_mm_max_sd(lo, _mm_unpackhi_pd(lo, lo)));
-}
 
 static double dot_d(ptrdiff_t n, const double *x, ptrdiff_t incx, const double *y, ptrdiff_t incy) {
     if (incx != 1 || incy != 1) return strided_dot_d(n, x, incx, y, incy);
@@ -102,35 +97,31 @@ static void cdot_s(ptrdiff_t n, const float *x, ptrdiff_t incx, const float *y, 
     out[3] = (q[1] + q[3]) + rest[3];
 }
 
-static void sumsq_d(ptrdiff_t n, const double *x, ptrdiff_t incx, double scale, double *sum, double *amax) {
-    if (incx != 1) { strided_sumsq_d(n, x, incx, scale, sum, amax); return; }
-    const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+static double sumsq_d(ptrdiff_t n, const double *x, ptrdiff_t incx, double scale) {
+    if (incx != 1) return strided_sumsq_d(n, x, incx, scale);
     const __m256d sc = _mm256_set1_pd(scale);
-    __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0, m0 = a0, m1 = a0;
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
     ptrdiff_t i = 0;
     for (; i + 16 <= n; i += 16) {
-        __m256d v0 = _mm256_loadu_pd(x + i), v1 = _mm256_loadu_pd(x + i + 4);
-        __m256d v2 = _mm256_loadu_pd(x + i + 8), v3 = _mm256_loadu_pd(x + i + 12);
-        m0 = _mm256_max_pd(m0, _mm256_max_pd(_mm256_and_pd(v0, absmask), _mm256_and_pd(v1, absmask)));
-        m1 = _mm256_max_pd(m1, _mm256_max_pd(_mm256_and_pd(v2, absmask), _mm256_and_pd(v3, absmask)));
-        v0 = _mm256_mul_pd(v0, sc); v1 = _mm256_mul_pd(v1, sc);
-        v2 = _mm256_mul_pd(v2, sc); v3 = _mm256_mul_pd(v3, sc);
+        __m256d v0 = _mm256_mul_pd(_mm256_loadu_pd(x + i), sc), v1 = _mm256_mul_pd(_mm256_loadu_pd(x + i + 4), sc);
+        __m256d v2 = _mm256_mul_pd(_mm256_loadu_pd(x + i + 8), sc), v3 = _mm256_mul_pd(_mm256_loadu_pd(x + i + 12), sc);
         a0 = _mm256_fmadd_pd(v0, v0, a0); a1 = _mm256_fmadd_pd(v1, v1, a1);
         a2 = _mm256_fmadd_pd(v2, v2, a2); a3 = _mm256_fmadd_pd(v3, v3, a3);
     }
-    double s = hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
-    double mx = hmax4(_mm256_max_pd(m0, m1));
-    for (; i < n; i++) { /* tail inline: a call to the strided loop costs more than a short row */
-        double v = x[i] * scale, a = fabs(x[i]);
-        s = fma(v, v, s);
-        mx = a > mx ? a : mx;
+    for (; i + 4 <= n; i += 4) {
+        __m256d v0 = _mm256_mul_pd(_mm256_loadu_pd(x + i), sc);
+        a0 = _mm256_fmadd_pd(v0, v0, a0);
     }
-    *sum = s;
-    *amax = mx;
+    double s = hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
+    for (; i < n; i++) { /* tail inline: a call to the strided loop costs more than a short row */
+        double v = x[i] * scale;
+        s = fma(v, v, s);
+    }
+    return s;
 }
 
-static void sumsq_s(ptrdiff_t n, const float *x, ptrdiff_t incx, double *sum, double *amax) {
-    if (incx != 1) { strided_sumsq_s(n, x, incx, sum, amax); return; }
+static double sumsq_s(ptrdiff_t n, const float *x, ptrdiff_t incx) {
+    if (incx != 1) return strided_sumsq_s(n, x, incx);
     __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
     ptrdiff_t i = 0;
     for (; i + 16 <= n; i += 16) {
@@ -142,8 +133,7 @@ static void sumsq_s(ptrdiff_t n, const float *x, ptrdiff_t incx, double *sum, do
     }
     double s = hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
     for (; i < n; i++) s = fma((double)x[i], (double)x[i], s);
-    *sum = s;
-    *amax = 0; /* unused for float: no scaling pass */
+    return s;
 }
 
 static double asum_d(ptrdiff_t n, const double *x, ptrdiff_t incx) {

@@ -65,57 +65,34 @@ static void LOOPS_NAME(cdot_d)(ptrdiff_t n, const double *x, ptrdiff_t incx, con
 }
 #undef CDOT_BODY
 
-static void LOOPS_NAME(sumsq_s)(ptrdiff_t n, const float *x, ptrdiff_t incx, double *sum, double *amax) {
+static double LOOPS_NAME(sumsq_s)(ptrdiff_t n, const float *x, ptrdiff_t incx) {
     double acc[W] = {0};
-    float mx[W] = {0};
     ptrdiff_t i = 0;
     if (incx == 1)
         for (; i + W <= n; i += W)
-            for (int j = 0; j < W; j++) {
-                float v = x[i + j];
-                acc[j] = MADD((double)v, (double)v, acc[j]);
-                float a = fabsf(v);
-                mx[j] = a > mx[j] ? a : mx[j];
-            }
-    for (; i < n; i++) {
-        float v = x[i * incx];
-        acc[0] = MADD((double)v, (double)v, acc[0]);
-        float a = fabsf(v);
-        mx[0] = a > mx[0] ? a : mx[0];
-    }
+            for (int j = 0; j < W; j++) acc[j] = MADD((double)x[i + j], (double)x[i + j], acc[j]);
+    for (; i < n; i++) acc[0] = MADD((double)x[i * incx], (double)x[i * incx], acc[0]);
     for (int j = W / 2; j >= 1; j /= 2)
-        for (int k = 0; k < j; k++) {
-            acc[k] += acc[k + j];
-            mx[k] = mx[k + j] > mx[k] ? mx[k + j] : mx[k];
-        }
-    *sum = acc[0];
-    *amax = mx[0];
+        for (int k = 0; k < j; k++) acc[k] += acc[k + j];
+    return acc[0];
 }
 
-static void LOOPS_NAME(sumsq_d)(ptrdiff_t n, const double *x, ptrdiff_t incx, double scale, double *sum, double *amax) {
-    double acc[W] = {0}, mx[W] = {0};
+static double LOOPS_NAME(sumsq_d)(ptrdiff_t n, const double *x, ptrdiff_t incx, double scale) {
+    double acc[W] = {0};
     ptrdiff_t i = 0;
     if (incx == 1)
         for (; i + W <= n; i += W)
             for (int j = 0; j < W; j++) {
                 double v = x[i + j] * scale;
                 acc[j] = MADD(v, v, acc[j]);
-                double a = fabs(x[i + j]);
-                mx[j] = a > mx[j] ? a : mx[j];
             }
     for (; i < n; i++) {
         double v = x[i * incx] * scale;
         acc[0] = MADD(v, v, acc[0]);
-        double a = fabs(x[i * incx]);
-        mx[0] = a > mx[0] ? a : mx[0];
     }
     for (int j = W / 2; j >= 1; j /= 2)
-        for (int k = 0; k < j; k++) {
-            acc[k] += acc[k + j];
-            mx[k] = mx[k + j] > mx[k] ? mx[k + j] : mx[k];
-        }
-    *sum = acc[0];
-    *amax = mx[0];
+        for (int k = 0; k < j; k++) acc[k] += acc[k + j];
+    return acc[0];
 }
 
 static double LOOPS_NAME(asum_s)(ptrdiff_t n, const float *x, ptrdiff_t incx) {
