@@ -76,11 +76,13 @@ def test_norm_scaling_invariance_no_overflow(x):
     """norm is exact under power-of-two scaling, far outside the range where squares fit."""
     n = cla.norm(x)
     assert np.isfinite(n)
+    if 0 < n < np.finfo(float).tiny:
+        return  # a subnormal result carries fewer digits than the scaled one to compare with
     for e in (-600, 600):
         with np.errstate(over="ignore"):
             y = np.ldexp(x, e)
             big = np.ldexp(n, e)
-        if np.all(np.isfinite(y)) and np.isfinite(big) and not np.any((y != 0) & (np.abs(y) < np.finfo(float).tiny)):
+        if np.all(np.isfinite(y)) and np.isfinite(big) and not np.any((x != 0) & (np.abs(y) < np.finfo(float).tiny)):
             np.testing.assert_allclose(cla.norm(y), np.ldexp(n, e), rtol=1e-13)
 
 
