@@ -177,9 +177,10 @@ def test_errors():
 
 @pytest.mark.parametrize("dt", [np.float32, np.float64, np.complex64, np.complex128])
 def test_long_vectors_same_for_any_thread_count(arch, dt, rng):
-    """Vectors longer than one 16384-entry chunk are reduced chunk by chunk over threads."""
-    x = random_array(rng, 16384 * 5 + 7, dt)
-    y = random_array(rng, 16384 * 5 + 7, dt)
+    """Vectors longer than one 16384-entry chunk are reduced chunk by chunk, over threads from
+    2^20 entries on."""
+    x = random_array(rng, 16384 * 70 + 7, dt)
+    y = random_array(rng, 16384 * 70 + 7, dt)
     default = cla.get_num_threads()
     results = []
     try:

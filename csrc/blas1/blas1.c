@@ -72,7 +72,10 @@ static void batch_seek_full(cyl_batch *it, ptrdiff_t t) {
  * result is bitwise the same for 1 or N threads.  Groups of GROUP chunks bound the storage. */
 #define CHUNK ((ptrdiff_t)16384)
 #define GROUP 64
-#define PAR_MIN_CHUNKS 4 /* below this, one thread (fork/join would cost more than it saves) */
+/* Threads only from 2^20 entries on: BLAS-1 work is memory-bound (2 threads gain at most ~2x
+ * on an idle machine), while a parallel region on an oversubscribed machine, or right after
+ * numpy's OpenBLAS threads ran (they spin for a while), can wait milliseconds for a worker. */
+#define PAR_MIN_CHUNKS 64
 
 /* Run body(c, start, len) for chunk c of group g0.., in parallel when worth it. */
 #ifdef CYL_HAVE_OPENMP

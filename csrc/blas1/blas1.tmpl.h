@@ -83,7 +83,7 @@ int FN(cyl_vnorm_batch)(int kind, double p, const cyl_batch *it, ptrdiff_t m, pt
     if (count <= 0) return CYL_OK;
     /* independent outputs: threads take contiguous ranges of the batch */
     double work = (double)count * (double)m * (double)n;
-    int nt = work >= 65536.0 && count > 1 ? cyl_threads_acquire((int)CYL_MIN(count, 64)) : 1;
+    int nt = work >= 1048576.0 && count > 1 ? /* see PAR_MIN_CHUNKS in blas1.c */ cyl_threads_acquire((int)CYL_MIN(count, 64)) : 1;
 #ifdef CYL_HAVE_OPENMP
 #pragma omp parallel num_threads(nt) if(nt > 1)
 #endif
