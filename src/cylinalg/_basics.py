@@ -124,6 +124,10 @@ def dot(a: ArrayLike, b: ArrayLike, out: Optional[NDArray[Any]] = None) -> Any:
     ValueError
         If the summed dimensions differ.
     """
+    return _dot(a, b, out)
+
+
+def _dot(a, b, out):
     fname = "cylinalg.dot"
     if out is None:
         res = _kernels.try_dot1d(a, b)
@@ -160,6 +164,10 @@ def vdot(a: ArrayLike, b: ArrayLike) -> Any:
     numpy scalar
         ``sum(conj(a.ravel()) * b.ravel())``.
     """
+    return _vdot(a, b)
+
+
+def _vdot(a, b):
     fname = "cylinalg.vdot"
     res = _kernels.try_dot1d(a, b, True)
     if res is not None:
@@ -184,6 +192,10 @@ def inner(a: ArrayLike, b: ArrayLike) -> Any:
     -------
     scalar or ndarray, shape ``a.shape[:-1] + b.shape[:-1]``
     """
+    return _inner(a, b)
+
+
+def _inner(a, b):
     fname = "cylinalg.inner"
     res = _kernels.try_dot1d(a, b)
     if res is not None:
@@ -213,6 +225,10 @@ def outer(a: ArrayLike, b: ArrayLike, out: Optional[NDArray[Any]] = None) -> NDA
     ndarray, shape (M, N)
         ``out[i, j] = a[i] * b[j]`` (no conjugation).
     """
+    return _outer(a, b, out)
+
+
+def _outer(a, b, out):
     fname = "cylinalg.outer"
     a, b, dt = _product_operands(a, b)
     if dt is None:
@@ -342,6 +358,10 @@ def norm(
     ``norm([1e-200] * 4)`` is 2e-200 where numpy returns inf and 0.  float32 and complex64
     accumulate in double.  p-norms are scaled by max |x| (min |x| for p < 0).
     """
+    return _norm(x, ord, axis, keepdims)
+
+
+def _norm(x, ord, axis, keepdims):
     fname = "cylinalg.norm"
     if ord is None and axis is None and not keepdims:
         res = _kernels.try_norm2(x)
@@ -422,6 +442,10 @@ def distance(x: ArrayLike, y: ArrayLike, ord: Union[None, int, float] = 2) -> An
         Real, in the inputs' precision.  Never overflows for finite inputs whose distance is
         representable (the difference is formed at half scale when it would overflow).
     """
+    return _distance(x, y, ord)
+
+
+def _distance(x, y, ord):
     fname = "cylinalg.distance"
     x, y, dt = _vector_pair(fname, x, y)
     rdt = _real_dtype(dt)
@@ -497,6 +521,10 @@ def cosine_similarity(x: ArrayLike, y: ArrayLike) -> Any:
         :func:`distance`).  nan where either vector is zero.  Huge and tiny vectors are
         normalised before the product, so nothing overflows or underflows.
     """
+    return _cosine_similarity(x, y)
+
+
+def _cosine_similarity(x, y):
     fname = "cylinalg.cosine_similarity"
     x, y, dt = _vector_pair(fname, x, y)
     return _cosines(fname, x, y, dt)
@@ -518,6 +546,10 @@ def angle(x: ArrayLike, y: ArrayLike) -> Any:
         everything (an angle of 1e-9 comes back as 1e-9, not 0).  nan where either vector is
         zero.  Complex vectors are compared as real vectors of twice the length.
     """
+    return _angle(x, y)
+
+
+def _angle(x, y):
     fname = "cylinalg.angle"
     x, y, dt = _vector_pair(fname, x, y)
     rdt = _real_dtype(dt)
@@ -550,6 +582,10 @@ def conj_transpose(a: ArrayLike) -> NDArray[Any]:
     LinAlgError
         If a has fewer than two dimensions.
     """
+    return _conj_transpose(a)
+
+
+def _conj_transpose(a):
     fname = "cylinalg.conj_transpose"
     a = _makearray(a, fname)
     _assert_stacked_2d(fname, a)
