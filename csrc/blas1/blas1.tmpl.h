@@ -117,70 +117,84 @@ int FN(cyl_outer)(ptrdiff_t m, ptrdiff_t n, const T *x, ptrdiff_t incx, const T 
     return CYL_OK;
 }
 
-/* |d| <= tol for the difference d of two entries, or exact equality (so equal infinities
- * pass); NaN never passes.  Complex: cheap bounds first, hypot only in between. */
-static int FN(close)(T u, T v, double tol) {
+/* |u - v| <= tol (complex: cheap bounds first, hypot only in between). */
+static int FN(within)(T u, T v, double tol) {
 #if IS_COMPLEX
-    if (u.re == v.re && u.im == v.im) return 1;
     double dr = fabs((double)u.re - (double)v.re), di = fabs((double)u.im - (double)v.im);
     if (dr + di <= tol) return 1;
     if (!(dr <= tol && di <= tol)) return 0;
     return hypot(dr, di) <= tol;
 #else
-    if (u == v) return 1;
     return fabs((double)u - (double)v) <= tol;
 #endif
+}
+
+static int FN(equal)(T u, T v) {
+#if IS_COMPLEX
+    return u.re == v.re && u.im == v.im;
+#else
+    return u == v;
+#endif
+}
+
+/* Largest finite |re|, |im| of the matrix, or -1 if it holds a NaN. */
+static double FN(check_scale)(ptrdiff_t m, ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs) {
+    double s = 0;
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t j = 0; j < n; j++) {
+            T v = a[i * rs + j * cs];
+            double r = fabs((double)OP(re)(v)), q = fabs((double)OP(im)(v));
+            if (r != r || q != q) return -1;
+            if (r > s && r != (double)INFINITY) s = r;
+            if (q > s && q != (double)INFINITY) s = q;
+        }
+    return s;
 }
 
 int FN(cyl_check)(int kind, ptrdiff_t m, ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs, double rtol, double atol, int *result) {
     *result = 0;
     if (kind != CYL_CHECK_DIAGONAL && m != n) return CYL_OK;
-    double scale = 1.0;
-    if (kind != CYL_CHECK_IDENTITY) {
-        /* largest finite |re|, |im|; any NaN fails at once */
-        double s = 0;
-        for (ptrdiff_t i = 0; i < m; i++)
-            for (ptrdiff_t j = 0; j < n; j++) {
-                T v = a[i * rs + j * cs];
-                double r = fabs((double)OP(re)(v)), q = fabs((double)OP(im)(v));
-                if (r != r || q != q) return CYL_OK;
-                if (r > s && r != (double)INFINITY) s = r;
-                if (q > s && q != (double)INFINITY) s = q;
-            }
-        scale = s;
+    /* Entries are first compared exactly; the tolerance (which needs a pass for the matrix's
+     * scale, and finds any NaN) is worked out only at the first inexact pair. */
+    double tol = kind == CYL_CHECK_IDENTITY ? atol + rtol : -1;
+#define AGREE(u, v)                                                                            \
+    if (!FN(equal)(u, v)) {                                                                    \
+        if (tol < 0) {                                                                         \
+            double sc = FN(check_scale)(m, n, a, rs, cs);                                      \
+            if (sc < 0) return CYL_OK;                                                         \
+            tol = atol + rtol * sc;                                                            \
+        }                                                                                      \
+        if (!FN(within)(u, v, tol)) return CYL_OK;                                             \
     }
-    double tol = atol + rtol * scale;
     const T zero = OP(zero)(), one = OP(one)();
-    /* diagonal */
     for (ptrdiff_t i = 0; i < CYL_MIN(m, n); i++) {
         T d = a[i * (rs + cs)];
-        int ok = 1;
-        if (kind == CYL_CHECK_SKEW) ok = FN(close)(d, zero, tol);
-        else if (kind == CYL_CHECK_IDENTITY) ok = FN(close)(d, one, tol);
-        else if (kind == CYL_CHECK_HERMITIAN) ok = FN(close)(d, OP(conj)(d), tol);
-        if (!ok) return CYL_OK;
+        if (!FN(equal)(d, d)) return CYL_OK; /* NaN */
+        if (kind == CYL_CHECK_SKEW) { AGREE(d, zero) }
+        else if (kind == CYL_CHECK_IDENTITY) { AGREE(d, one) }
+        else if (kind == CYL_CHECK_HERMITIAN) { AGREE(d, OP(conj)(d)) }
     }
     /* off-diagonal entries, in blocks so that a_ij and a_ji both stay in cache */
     enum { B = 32 };
+    const int vs_zero = kind == CYL_CHECK_DIAGONAL || kind == CYL_CHECK_IDENTITY;
     for (ptrdiff_t i0 = 0; i0 < m; i0 += B)
-        for (ptrdiff_t j0 = (kind == CYL_CHECK_DIAGONAL ? 0 : i0); j0 < n; j0 += B) {
+        for (ptrdiff_t j0 = (vs_zero ? 0 : i0); j0 < n; j0 += B) {
             ptrdiff_t i1 = CYL_MIN(i0 + B, m), j1 = CYL_MIN(j0 + B, n);
             for (ptrdiff_t i = i0; i < i1; i++)
-                for (ptrdiff_t j = j0; j < j1; j++) {
-                    if (j == i || (kind != CYL_CHECK_DIAGONAL && kind != CYL_CHECK_IDENTITY && j < i)) continue;
+                for (ptrdiff_t j = (vs_zero ? j0 : CYL_MAX(j0, i + 1)); j < j1; j++) {
+                    if (j == i) continue;
                     T u = a[i * rs + j * cs];
-                    int ok;
-                    if (kind == CYL_CHECK_DIAGONAL || kind == CYL_CHECK_IDENTITY) {
-                        ok = FN(close)(u, zero, tol);
+                    if (vs_zero) {
+                        AGREE(u, zero)
                     } else {
                         T v = a[j * rs + i * cs];
                         if (kind == CYL_CHECK_SKEW) v = OP(neg)(v);
                         else if (kind == CYL_CHECK_HERMITIAN) v = OP(conj)(v);
-                        ok = FN(close)(u, v, tol);
+                        AGREE(u, v)
                     }
-                    if (!ok) return CYL_OK;
                 }
         }
+#undef AGREE
     *result = 1;
     return CYL_OK;
 }
