@@ -48,6 +48,8 @@ def _linalg_dtype(fname, *arrays):
     compute = None
     for a in arrays:
         dt = a.dtype
+        if not dt.isnative:  # byte-swapped ('>f8' on little-endian): compute in the native type
+            dt = dt.newbyteorder("=")
         c = _LINALG_COMPUTE.get(dt)
         if c is None:
             if dt.kind in "biu":

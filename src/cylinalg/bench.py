@@ -80,8 +80,29 @@ def cases(quick=False):
 
 
 def _cases_basics(rng, quick):
-    """Vector basics: dot, norms, ..."""
+    """Vector basics: dot, norms, cosine similarity (numpy has no cosine: its idiom is timed)."""
     out = []
+    for n in (1_000, 1_000_000):
+        x, y = _rand(rng, n), _rand(rng, n)
+        size = f"n={n:.0e}".replace("+0", "")
+        out.append(Case("dot float64", size, lambda x=x, y=y: cla.dot(x, y), lambda x=x, y=y: np.dot(x, y)))
+        out.append(Case("norm float64", size, lambda x=x: cla.norm(x), lambda x=x: np.linalg.norm(x)))
+    x32 = _rand(rng, 1_000_000, np.float32)
+    out.append(Case("norm float32", "n=1e6", lambda: cla.norm(x32), lambda: np.linalg.norm(x32),
+                    check=lambda a, b: abs(float(a) - float(b)) <= 1e-5 * float(b)))
+    z = _rand(rng, 1_000, np.complex128)
+    out.append(Case("vdot complex128", "n=1e3", lambda: cla.vdot(z, z), lambda: np.vdot(z, z)))
+    small = _rand(rng, 8)
+    out.append(Case("norm float64 small", "n=8", lambda: cla.norm(small), lambda: np.linalg.norm(small)))
+    x, y = _rand(rng, 1_000), _rand(rng, 1_000)
+    out.append(Case("cosine_similarity", "n=1e3", lambda: cla.cosine_similarity(x, y),
+                    lambda: np.dot(x, y) / (np.linalg.norm(x) * np.linalg.norm(y))))
+    stack = _rand(rng, (10_000, 64))
+    out.append(Case("norm axis=-1", "10000x64", lambda: cla.norm(stack, axis=-1),
+                    lambda: np.linalg.norm(stack, axis=-1)))
+    a = _rand(rng, (1_000, 1_000))
+    out.append(Case("norm fro", "1000x1000", lambda: cla.norm(a, "fro"), lambda: np.linalg.norm(a, "fro")))
+    out.append(Case("outer float64", "1000x1000", lambda: cla.outer(x, y), lambda: np.outer(x, y)))
     return out
 
 
