@@ -54,6 +54,8 @@ cdef enum:
 cdef inline int kernel_dtype(cnp.ndarray a) except -1:
     """Index of a's dtype in cyl_dtype order; TypeError for any other dtype (a bug upstream)."""
     cdef int t = cnp.PyArray_TYPE(a)
+    if not cnp.PyArray_ISNOTSWAPPED(a):
+        raise TypeError(f"kernel called with byte-swapped dtype {a.dtype}")
     if t == cnp.NPY_FLOAT32:
         return DT_F32
     if t == cnp.NPY_FLOAT64:
