@@ -1,0 +1,655 @@
+/* LU family kernels, written once per type code TC (see scalar.h).  All factorizations work
+ * on a contiguous row-major copy (row stride ld, unit column stride): row interchanges then
+ * move contiguous rows and every inner loop runs along a row. */
+
+/* ---------------------------------------------------------------- building blocks -------- */
+
+/* Unblocked right-looking LU with partial pivoting of the m x n block a (row stride lda).
+ * ipiv[k] = row (relative to a) interchanged with row k.  Returns the 1-based index of the
+ * first exactly-zero pivot, or 0; the factorization always completes (LAPACK getf2). */
+CYL_INLINE ptrdiff_t FN(lu_getf2)(ptrdiff_t m, ptrdiff_t n, T *a, ptrdiff_t lda, ptrdiff_t *ipiv) {
+    ptrdiff_t info = 0, kmax = CYL_MIN(m, n);
+    for (ptrdiff_t k = 0; k < kmax; k++) {
+        ptrdiff_t p = k;
+        R best = OP(abs1)(a[k * lda + k]);
+        for (ptrdiff_t i = k + 1; i < m; i++) {
+            R s = OP(abs1)(a[i * lda + k]);
+            if (s > best) { best = s; p = i; }
+        }
+        ipiv[k] = p;
+        T *rk = a + k * lda;
+        if (p != k) {
+            T *rp = a + p * lda;
+            for (ptrdiff_t j = 0; j < n; j++) { T t = rk[j]; rk[j] = rp[j]; rp[j] = t; }
+        }
+        T piv = rk[k];
+        if (OP(is_zero)(piv)) {
+            if (!info) info = k + 1;
+            continue;
+        }
+        for (ptrdiff_t i = k + 1; i < m; i++) {
+            T *ri = a + i * lda;
+            T l = OP(div)(ri[k], piv); /* divide, not multiply by 1/piv: exact for small ints */
+            ri[k] = l;
+            for (ptrdiff_t j = k + 1; j < n; j++) ri[j] = OP(sub)(ri[j], OP(mul)(l, rk[j]));
+        }
+    }
+    return info;
+}
+
+/* Row interchanges k1 <= k < k2 of ipiv applied to ncols columns of a. */
+static void FN(lu_laswp)(ptrdiff_t ncols, T *a, ptrdiff_t lda, ptrdiff_t k1, ptrdiff_t k2,
+                         const ptrdiff_t *ipiv) {
+    for (ptrdiff_t k = k1; k < k2; k++) {
+        ptrdiff_t p = ipiv[k];
+        if (p == k) continue;
+        T *rk = a + k * lda, *rp = a + p * lda;
+        for (ptrdiff_t j = 0; j < ncols; j++) { T t = rk[j]; rk[j] = rp[j]; rp[j] = t; }
+    }
+}
+
+#define CYL_LU_TRSM_BASE 32
+#define CYL_LU_GETRF_BASE 16
+
+/* B (m x n) = L^-1 B, L unit lower triangular m x m.  Recursive: the off-diagonal block goes
+ * through GEMM. */
+static int FN(lu_trsm_llu)(ptrdiff_t m, ptrdiff_t n, const T *l, ptrdiff_t ldl, T *b, ptrdiff_t ldb) {
+    if (m <= CYL_LU_TRSM_BASE) {
+        for (ptrdiff_t i = 1; i < m; i++) {
+            T *bi = b + i * ldb;
+            for (ptrdiff_t p = 0; p < i; p++) {
+                T lip = l[i * ldl + p];
+                if (OP(is_zero)(lip)) continue;
+                const T *bp = b + p * ldb;
+                for (ptrdiff_t j = 0; j < n; j++) bi[j] = OP(sub)(bi[j], OP(mul)(lip, bp[j]));
+            }
+        }
+        return CYL_OK;
+    }
+    ptrdiff_t m1 = m / 2;
+    int st = FN(lu_trsm_llu)(m1, n, l, ldl, b, ldb);
+    if (st) return st;
+    st = FN(cyl_gemm)(0, 0, m - m1, n, m1, OP(neg)(OP(one)()), l + m1 * ldl, ldl, 1, b, ldb, 1,
+                      OP(one)(), b + m1 * ldb, ldb, 1, 0);
+    if (st) return st;
+    return FN(lu_trsm_llu)(m - m1, n, l + m1 * ldl + m1, ldl, b + m1 * ldb, ldb);
+}
+
+/* B (m x n) = U^-1 B, U upper triangular m x m (non-unit). */
+static int FN(lu_trsm_lun)(ptrdiff_t m, ptrdiff_t n, const T *u, ptrdiff_t ldu, T *b, ptrdiff_t ldb) {
+    if (m <= CYL_LU_TRSM_BASE) {
+        for (ptrdiff_t i = m - 1; i >= 0; i--) {
+            T *bi = b + i * ldb;
+            for (ptrdiff_t p = i + 1; p < m; p++) {
+                T uip = u[i * ldu + p];
+                if (OP(is_zero)(uip)) continue;
+                const T *bp = b + p * ldb;
+                for (ptrdiff_t j = 0; j < n; j++) bi[j] = OP(sub)(bi[j], OP(mul)(uip, bp[j]));
+            }
+            T d = u[i * ldu + i];
+            for (ptrdiff_t j = 0; j < n; j++) bi[j] = OP(div)(bi[j], d);
+        }
+        return CYL_OK;
+    }
+    ptrdiff_t m1 = m / 2;
+    int st = FN(lu_trsm_lun)(m - m1, n, u + m1 * ldu + m1, ldu, b + m1 * ldb, ldb);
+    if (st) return st;
+    st = FN(cyl_gemm)(0, 0, m1, n, m - m1, OP(neg)(OP(one)()), u + m1, ldu, 1, b + m1 * ldb, ldb, 1,
+                      OP(one)(), b, ldb, 1, 0);
+    if (st) return st;
+    return FN(lu_trsm_lun)(m1, n, u, ldu, b, ldb);
+}
+
+/* Recursive LU (LAPACK getrf2 / Toledo) of the m x n block a; the trailing update is one GEMM
+ * per level.  Returns info (>= 0) or a negative status. */
+static ptrdiff_t FN(lu_getrf)(ptrdiff_t m, ptrdiff_t n, T *a, ptrdiff_t lda, ptrdiff_t *ipiv) {
+    ptrdiff_t mn = CYL_MIN(m, n);
+    if (mn <= CYL_LU_GETRF_BASE) return FN(lu_getf2)(m, n, a, lda, ipiv);
+    ptrdiff_t n1 = mn / 2, n2 = n - n1;
+    ptrdiff_t info = FN(lu_getrf)(m, n1, a, lda, ipiv);
+    if (info < 0) return info;
+    FN(lu_laswp)(n2, a + n1, lda, 0, n1, ipiv);
+    int st = FN(lu_trsm_llu)(n1, n2, a, lda, a + n1, lda);
+    if (st) return st;
+    st = FN(cyl_gemm)(0, 0, m - n1, n2, n1, OP(neg)(OP(one)()), a + n1 * lda, lda, 1, a + n1, lda, 1,
+                      OP(one)(), a + n1 * lda + n1, lda, 1, 0);
+    if (st) return st;
+    ptrdiff_t info2 = FN(lu_getrf)(m - n1, n2, a + n1 * lda + n1, lda, ipiv + n1);
+    if (info2 < 0) return info2;
+    if (!info && info2) info = info2 + n1;
+    for (ptrdiff_t k = n1; k < mn; k++) ipiv[k] += n1;
+    FN(lu_laswp)(n1, a, lda, n1, mn, ipiv);
+    return info;
+}
+
+/* B (n x k) = A^-1 B from the factors of A. */
+static int FN(lu_getrs)(ptrdiff_t n, ptrdiff_t k, const T *lu, ptrdiff_t ld, const ptrdiff_t *ipiv,
+                        T *b, ptrdiff_t ldb) {
+    FN(lu_laswp)(k, b, ldb, 0, n, ipiv);
+    int st = FN(lu_trsm_llu)(n, k, lu, ld, b, ldb);
+    if (st) return st;
+    return FN(lu_trsm_lun)(n, k, lu, ld, b, ldb);
+}
+
+/* x = A^-1 x for one contiguous vector (no GEMM: O(n^2) with row-wise dot products). */
+static void FN(lu_solve_vec)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *ipiv, T *x) {
+    for (ptrdiff_t k = 0; k < n; k++) {
+        ptrdiff_t p = ipiv[k];
+        if (p != k) { T t = x[k]; x[k] = x[p]; x[p] = t; }
+    }
+    for (ptrdiff_t i = 1; i < n; i++) {
+        const T *li = lu + i * ld;
+        T s = x[i];
+        for (ptrdiff_t p = 0; p < i; p++) s = OP(sub)(s, OP(mul)(li[p], x[p]));
+        x[i] = s;
+    }
+    for (ptrdiff_t i = n - 1; i >= 0; i--) {
+        const T *ui = lu + i * ld;
+        T s = x[i];
+        for (ptrdiff_t p = i + 1; p < n; p++) s = OP(sub)(s, OP(mul)(ui[p], x[p]));
+        x[i] = OP(div)(s, ui[i]);
+    }
+}
+
+/* x = A^-T x (conj = 0) or A^-H x (conj = 1): A^T = U^T L^T P^T, solved column-oriented so the
+ * inner loops still run along rows of the row-major factors. */
+static void FN(lu_solve_vec_trans)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *ipiv,
+                                   T *x, int conj) {
+    for (ptrdiff_t i = 0; i < n; i++) { /* U^T y = x: forward */
+        const T *ui = lu + i * ld;
+        T d = conj ? OP(conj)(ui[i]) : ui[i];
+        T yi = OP(div)(x[i], d);
+        x[i] = yi;
+        for (ptrdiff_t j = i + 1; j < n; j++)
+            x[j] = OP(sub)(x[j], OP(mul)(conj ? OP(conj)(ui[j]) : ui[j], yi));
+    }
+    for (ptrdiff_t i = n - 1; i > 0; i--) { /* L^T z = y: backward, unit diagonal */
+        const T *li = lu + i * ld;
+        T zi = x[i];
+        for (ptrdiff_t j = 0; j < i; j++)
+            x[j] = OP(sub)(x[j], OP(mul)(conj ? OP(conj)(li[j]) : li[j], zi));
+    }
+    for (ptrdiff_t k = n - 1; k >= 0; k--) { /* x = P z */
+        ptrdiff_t p = ipiv[k];
+        if (p != k) { T t = x[k]; x[k] = x[p]; x[p] = t; }
+    }
+}
+
+/* 1-norm (max column sum) of a strided n x n matrix; complex entries count |re| + |im|
+ * (within sqrt(2) of |z|; enough for a condition estimate). */
+static R FN(lu_norm1)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs) {
+    R best = 0;
+    for (ptrdiff_t j = 0; j < n; j++) {
+        R s = 0;
+        for (ptrdiff_t i = 0; i < n; i++) s += OP(abs1)(a[i * rs + j * cs]);
+        if (s > best || s != s) best = s;
+    }
+    return best;
+}
+
+/* Reciprocal condition number in the 1-norm from the factors: Hager's estimator with Higham's
+ * refinements (LAPACK gecon/lacn2), O(n^2) per step, at most 5 steps + the alternative
+ * estimate.  work holds 2n elements. */
+static R FN(lu_rcond)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *ipiv, R anorm, T *work) {
+    if (n == 0) return (R)1;
+    if (anorm == 0) return (R)0;
+    if (n == 1) return (R)1;
+    T *x = work, *w = work + n;
+    R est = 0;
+    ptrdiff_t jlast = -1;
+    for (ptrdiff_t i = 0; i < n; i++) x[i] = OP(from_real)((R)1 / (R)n);
+    for (int iter = 0; iter < 5; iter++) {
+        FN(lu_solve_vec)(n, lu, ld, ipiv, x);
+        R nrm = 0;
+        for (ptrdiff_t i = 0; i < n; i++) nrm += OP(abs1)(x[i]);
+        if (nrm != nrm) return nrm; /* NaN input: no estimate */
+        if (iter > 0 && nrm <= est) break;
+        est = nrm;
+        for (ptrdiff_t i = 0; i < n; i++) {
+            R ax = OP(abs)(x[i]);
+            w[i] = ax == 0 ? OP(one)() : OP(scale)(x[i], (R)1 / ax);
+        }
+        FN(lu_solve_vec_trans)(n, lu, ld, ipiv, w, 1);
+        ptrdiff_t j = 0;
+        R big = -1;
+        for (ptrdiff_t i = 0; i < n; i++) {
+            R s = OP(abs1)(w[i]);
+            if (s > big) { big = s; j = i; }
+        }
+        if (j == jlast) break;
+        jlast = j;
+        for (ptrdiff_t i = 0; i < n; i++) x[i] = OP(zero)();
+        x[j] = OP(one)();
+    }
+    /* Higham's alternative estimate guards against the estimator's known bad cases */
+    for (ptrdiff_t i = 0; i < n; i++) {
+        R v = (R)1 + (R)i / (R)(n - 1);
+        x[i] = OP(from_real)((i & 1) ? -v : v);
+    }
+    FN(lu_solve_vec)(n, lu, ld, ipiv, x);
+    R alt = 0;
+    for (ptrdiff_t i = 0; i < n; i++) alt += OP(abs1)(x[i]);
+    alt = 2 * alt / (3 * (R)n);
+    if (alt > est) est = alt;
+    if (est == 0) return (R)0;
+    R r = ((R)1 / est) / anorm;
+    return r;
+}
+
+/* Copy a strided n x m matrix into a contiguous row-major block (row stride ld). */
+CYL_INLINE void FN(lu_copy_in)(ptrdiff_t m, ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs,
+                               T *w, ptrdiff_t ld) {
+    if (cs == 1) {
+        for (ptrdiff_t i = 0; i < m; i++)
+            for (ptrdiff_t j = 0; j < n; j++) w[i * ld + j] = a[i * rs + j];
+    } else {
+        for (ptrdiff_t i = 0; i < m; i++)
+            for (ptrdiff_t j = 0; j < n; j++) w[i * ld + j] = a[i * rs + j * cs];
+    }
+}
+
+/* ---------------------------------------------------------------- closed forms, n <= 3 --- */
+#define AT(i, j) a[(i) * rs + (j) * cs]
+
+CYL_INLINE T FN(lu_det_tiny)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs) {
+    if (n == 1) return AT(0, 0);
+    if (n == 2) return OP(sub)(OP(mul)(AT(0, 0), AT(1, 1)), OP(mul)(AT(0, 1), AT(1, 0)));
+    T c0 = OP(sub)(OP(mul)(AT(1, 1), AT(2, 2)), OP(mul)(AT(1, 2), AT(2, 1)));
+    T c1 = OP(sub)(OP(mul)(AT(1, 2), AT(2, 0)), OP(mul)(AT(1, 0), AT(2, 2)));
+    T c2 = OP(sub)(OP(mul)(AT(1, 0), AT(2, 1)), OP(mul)(AT(1, 1), AT(2, 0)));
+    return OP(add)(OP(add)(OP(mul)(AT(0, 0), c0), OP(mul)(AT(0, 1), c1)), OP(mul)(AT(0, 2), c2));
+}
+
+/* adj (row-major n x n) = adjugate of a, n <= 3; returns det(a) by the first-row expansion. */
+CYL_INLINE T FN(lu_adj_tiny)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs, T *adj) {
+    if (n == 1) { adj[0] = OP(one)(); return AT(0, 0); }
+    if (n == 2) {
+        adj[0] = AT(1, 1); adj[1] = OP(neg)(AT(0, 1));
+        adj[2] = OP(neg)(AT(1, 0)); adj[3] = AT(0, 0);
+        return OP(sub)(OP(mul)(AT(0, 0), AT(1, 1)), OP(mul)(AT(0, 1), AT(1, 0)));
+    }
+#define COF(r0, r1, c0, c1) OP(sub)(OP(mul)(AT(r0, c0), AT(r1, c1)), OP(mul)(AT(r0, c1), AT(r1, c0)))
+    adj[0] = COF(1, 2, 1, 2); adj[1] = COF(2, 0, 1, 2); adj[2] = COF(0, 1, 1, 2);
+    adj[3] = COF(2, 1, 0, 2); adj[4] = COF(0, 2, 0, 2); adj[5] = COF(1, 0, 0, 2);
+    adj[6] = COF(1, 2, 0, 1); adj[7] = COF(2, 0, 0, 1); adj[8] = COF(0, 1, 0, 1);
+#undef COF
+    return OP(add)(OP(add)(OP(mul)(AT(0, 0), adj[0]), OP(mul)(AT(0, 1), adj[3])), OP(mul)(AT(0, 2), adj[6]));
+}
+#undef AT
+
+/* rcond = 1 / (||A||_1 ||A^-1||_1) exactly, from an explicit inverse (row-major n x n). */
+CYL_INLINE R FN(lu_rcond_explicit)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs, const T *inv) {
+    R an = FN(lu_norm1)(n, a, rs, cs), in = FN(lu_norm1)(n, inv, n, 1);
+    if (an == 0 || in == 0) return (R)0;
+    return ((R)1 / an) / in;
+}
+
+/* ---------------------------------------------------------------- batch plumbing --------- */
+
+/* Run body(t0, t1) over the batch, split across threads when the batch is large enough to pay
+ * for it (independent matrices: results do not depend on the thread count). */
+CYL_INLINE int FN(lu_wants_threads)(ptrdiff_t count, ptrdiff_t n) {
+    double work = (double)count * (double)(n + 1) * (double)(n + 1) * (double)(n + 1);
+    return count >= 2 && work >= 4e5;
+}
+
+#ifdef CYL_HAVE_OPENMP
+#define CYL_LU_PARALLEL_RANGE(count, n, range_call)                                              \
+    do {                                                                                         \
+        int want_ = FN(lu_wants_threads)(count, n);                                              \
+        int g_ = want_ ? cyl_threads_acquire(0) : 1;                                             \
+        if (g_ > (count)) g_ = (int)(count);                                                     \
+        if (g_ <= 1) {                                                                           \
+            ptrdiff_t t0 = 0, t1 = (count);                                                      \
+            status = range_call;                                                                 \
+        } else {                                                                                 \
+            _Pragma("omp parallel num_threads(g_)")                                              \
+            {                                                                                    \
+                int nt_ = omp_get_num_threads(), id_ = omp_get_thread_num();                     \
+                ptrdiff_t t0 = (count) * id_ / nt_, t1 = (count) * (id_ + 1) / nt_;              \
+                int st_ = t1 > t0 ? range_call : CYL_OK;                                         \
+                if (st_) {                                                                       \
+                    _Pragma("omp critical(cyl_lu_status)") status = st_;                         \
+                }                                                                                \
+            }                                                                                    \
+        }                                                                                        \
+        if (want_) cyl_threads_release(g_);                                                      \
+    } while (0)
+#else
+#define CYL_LU_PARALLEL_RANGE(count, n, range_call)                                              \
+    do {                                                                                         \
+        ptrdiff_t t0 = 0, t1 = (count);                                                          \
+        status = range_call;                                                                     \
+    } while (0)
+#endif
+
+/* ---------------------------------------------------------------- det / slogdet ---------- */
+
+/* Position a copy of the iterator at matrix t0 (for a thread's sub-range). */
+CYL_INLINE void FN(lu_iter_at)(const cyl_batch *it, ptrdiff_t t0, cyl_batch *local) {
+    *local = *it;
+    ptrdiff_t t = t0;
+    for (int d = local->ndim - 1; d >= 0; d--) { local->index[d] = t % local->shape[d]; t /= local->shape[d]; }
+    cyl_batch_seek(it, t0, local->offset);
+}
+
+static int FN(det_range)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_batch *it,
+                         T *det, T *sign, R *logabs, ptrdiff_t t0, ptrdiff_t t1) {
+    cyl_batch local;
+    FN(lu_iter_at)(it, t0, &local);
+    T *w = NULL;
+    ptrdiff_t *ipiv = NULL;
+    ptrdiff_t wbuf_piv[8];
+    T wbuf[16];
+    int tiny = det != NULL && n <= 3;
+    if (!tiny) {
+        if (n <= 4) { w = wbuf; ipiv = wbuf_piv; }
+        else {
+            w = (T *)cyl_aligned_alloc((size_t)n * (size_t)n, sizeof(T));
+            ipiv = (ptrdiff_t *)cyl_aligned_alloc((size_t)n, sizeof(ptrdiff_t));
+            if (!w || !ipiv) { cyl_aligned_free(w); cyl_aligned_free(ipiv); return CYL_ERR_NOMEM; }
+        }
+    }
+    int status = CYL_OK;
+    for (ptrdiff_t t = t0; t < t1; t++, cyl_batch_next(&local)) {
+        const T *am = (const T *)(a + local.offset[0]);
+        if (tiny) { det[t] = FN(lu_det_tiny)(n, am, rsa, csa); continue; }
+        FN(lu_copy_in)(n, n, am, rsa, csa, w, n);
+        ptrdiff_t info = n == 4 ? FN(lu_getf2)(4, 4, w, 4, ipiv) : FN(lu_getrf)(n, n, w, n, ipiv);
+        if (info < 0) { status = (int)info; break; }
+        int odd = 0;
+        for (ptrdiff_t k = 0; k < n; k++) odd ^= ipiv[k] != k;
+        if (det) {
+            if (info) { det[t] = OP(zero)(); continue; }
+            T p = w[0];
+            for (ptrdiff_t k = 1; k < n; k++) p = OP(mul)(p, w[k * n + k]);
+            det[t] = odd ? OP(neg)(p) : p;
+        } else {
+            if (info) { sign[t] = OP(zero)(); logabs[t] = -(R)INFINITY; continue; }
+            T s = OP(from_real)(odd ? (R)-1 : (R)1);
+            double la = 0; /* accumulate in double even for float32 */
+            for (ptrdiff_t k = 0; k < n; k++) {
+                T u = w[k * n + k];
+                R au = OP(abs)(u);
+                s = OP(mul)(s, OP(scale)(u, (R)1 / au));
+                la += log((double)au);
+            }
+            sign[t] = s;
+            logabs[t] = (R)la;
+        }
+    }
+    if (w != wbuf) { cyl_aligned_free(w); cyl_aligned_free(ipiv); }
+    return status;
+}
+
+int CYL_CAT2(cyl_det_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_batch *it,
+                           T *det) {
+    int status = CYL_OK;
+    ptrdiff_t count = it->count;
+    if (n == 0) {
+        for (ptrdiff_t t = 0; t < count; t++) det[t] = OP(one)();
+        return CYL_OK;
+    }
+    CYL_LU_PARALLEL_RANGE(count, n, FN(det_range)(n, a, rsa, csa, it, det, NULL, NULL, t0, t1));
+    return status;
+}
+
+int CYL_CAT2(cyl_slogdet_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
+                               const cyl_batch *it, T *sign, R *logabs) {
+    int status = CYL_OK;
+    ptrdiff_t count = it->count;
+    if (n == 0) {
+        for (ptrdiff_t t = 0; t < count; t++) { sign[t] = OP(one)(); logabs[t] = 0; }
+        return CYL_OK;
+    }
+    CYL_LU_PARALLEL_RANGE(count, n, FN(det_range)(n, a, rsa, csa, it, NULL, sign, logabs, t0, t1));
+    return status;
+}
+
+/* ---------------------------------------------------------------- inv / solve ------------ */
+
+static void FN(lu_fill_nan)(ptrdiff_t count, T *x) {
+    R *r = (R *)x; /* T is R or {R re, im} */
+    ptrdiff_t nr = count * (ptrdiff_t)(sizeof(T) / sizeof(R));
+    for (ptrdiff_t i = 0; i < nr; i++) r[i] = (R)NAN;
+}
+
+/* One workspace per thread: the n x n LU copy, its pivots and 2n for the estimator. */
+typedef struct {
+    T *w, *work;
+    ptrdiff_t *ipiv;
+    void *block;
+} FN(lu_ws);
+
+static int FN(lu_ws_alloc)(ptrdiff_t n, FN(lu_ws) *ws) {
+    size_t nn, total;
+    if (cyl_mul_overflows((size_t)n, (size_t)n, &nn) || nn > SIZE_MAX / 4) return CYL_ERR_NOMEM;
+    size_t piv_bytes = ((size_t)n * sizeof(ptrdiff_t) + 63) & ~(size_t)63;
+    total = piv_bytes + (nn + 2 * (size_t)n) * sizeof(T);
+    ws->block = cyl_aligned_alloc(total, 1);
+    if (!ws->block) return CYL_ERR_NOMEM;
+    ws->ipiv = (ptrdiff_t *)ws->block;
+    ws->w = (T *)((char *)ws->block + piv_bytes);
+    ws->work = ws->w + nn;
+    return CYL_OK;
+}
+
+static int FN(inv_range)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_batch *it,
+                         T *out, int *info, R *rcond, ptrdiff_t t0, ptrdiff_t t1) {
+    cyl_batch local;
+    FN(lu_iter_at)(it, t0, &local);
+    ptrdiff_t nn = n * n;
+    FN(lu_ws) ws = {0};
+    if (n > 3) {
+        int st = FN(lu_ws_alloc)(n, &ws);
+        if (st) return st;
+    }
+    int status = CYL_OK;
+    for (ptrdiff_t t = t0; t < t1; t++, cyl_batch_next(&local)) {
+        const T *am = (const T *)(a + local.offset[0]);
+        T *x = out + t * nn;
+        if (n <= 3) {
+            T adj[9];
+            T d = FN(lu_adj_tiny)(n, am, rsa, csa, adj);
+            if (OP(is_zero)(d)) {
+                info[t] = (int)n;
+                if (rcond) rcond[t] = 0;
+                FN(lu_fill_nan)(nn, x);
+                continue;
+            }
+            for (ptrdiff_t i = 0; i < nn; i++) x[i] = OP(div)(adj[i], d);
+            info[t] = 0;
+            if (rcond) rcond[t] = FN(lu_rcond_explicit)(n, am, rsa, csa, x);
+            continue;
+        }
+        FN(lu_copy_in)(n, n, am, rsa, csa, ws.w, n);
+        ptrdiff_t inf = n == 4 ? FN(lu_getf2)(4, 4, ws.w, 4, ws.ipiv) : FN(lu_getrf)(n, n, ws.w, n, ws.ipiv);
+        if (inf < 0) { status = (int)inf; break; }
+        info[t] = (int)CYL_MIN(inf, (ptrdiff_t)0x7fffffff);
+        if (inf) {
+            if (rcond) rcond[t] = 0;
+            FN(lu_fill_nan)(nn, x);
+            continue;
+        }
+        for (ptrdiff_t i = 0; i < nn; i++) x[i] = OP(zero)();
+        for (ptrdiff_t i = 0; i < n; i++) x[i * n + i] = OP(one)();
+        int st = FN(lu_getrs)(n, n, ws.w, n, ws.ipiv, x, n);
+        if (st) { status = st; break; }
+        if (rcond) {
+            if (n <= 8) rcond[t] = FN(lu_rcond_explicit)(n, am, rsa, csa, x);
+            else rcond[t] = FN(lu_rcond)(n, ws.w, n, ws.ipiv, FN(lu_norm1)(n, am, rsa, csa), ws.work);
+        }
+    }
+    cyl_aligned_free(ws.block);
+    return status;
+}
+
+int CYL_CAT2(cyl_inv_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_batch *it,
+                           T *out, int *info, R *rcond) {
+    int status = CYL_OK;
+    ptrdiff_t count = it->count;
+    if (n == 0) {
+        for (ptrdiff_t t = 0; t < count; t++) { info[t] = 0; if (rcond) rcond[t] = 1; }
+        return CYL_OK;
+    }
+    CYL_LU_PARALLEL_RANGE(count, n, FN(inv_range)(n, a, rsa, csa, it, out, info, rcond, t0, t1));
+    return status;
+}
+
+static int FN(solve_range)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
+                           const char *b, ptrdiff_t rsb, ptrdiff_t csb, const cyl_batch *it, T *xout,
+                           int *info, R *rcond, ptrdiff_t t0, ptrdiff_t t1) {
+    cyl_batch local;
+    FN(lu_iter_at)(it, t0, &local);
+    ptrdiff_t nk = n * k;
+    FN(lu_ws) ws = {0};
+    if (n > 3) {
+        int st = FN(lu_ws_alloc)(n, &ws);
+        if (st) return st;
+    }
+    int status = CYL_OK;
+    for (ptrdiff_t t = t0; t < t1; t++, cyl_batch_next(&local)) {
+        const T *am = (const T *)(a + local.offset[0]);
+        const T *bm = (const T *)(b + local.offset[1]);
+        T *x = xout + t * nk;
+        if (n <= 3) { /* Cramer's rule via the adjugate: x = adj(A) b / det(A) */
+            T adj[9];
+            T d = FN(lu_adj_tiny)(n, am, rsa, csa, adj);
+            if (OP(is_zero)(d)) {
+                info[t] = (int)n;
+                if (rcond) rcond[t] = 0;
+                FN(lu_fill_nan)(nk, x);
+                continue;
+            }
+            for (ptrdiff_t j = 0; j < k; j++) {
+                T bj[3];
+                for (ptrdiff_t i = 0; i < n; i++) bj[i] = bm[i * rsb + j * csb];
+                for (ptrdiff_t i = 0; i < n; i++) {
+                    T s = OP(mul)(adj[i * n], bj[0]);
+                    for (ptrdiff_t p = 1; p < n; p++) s = OP(add)(s, OP(mul)(adj[i * n + p], bj[p]));
+                    x[i * k + j] = OP(div)(s, d);
+                }
+            }
+            info[t] = 0;
+            if (rcond) {
+                R an = FN(lu_norm1)(n, am, rsa, csa), jn = FN(lu_norm1)(n, adj, n, 1);
+                R ad = OP(abs1)(d);
+                rcond[t] = (an == 0 || jn == 0) ? (R)0 : (ad / an) / jn;
+            }
+            continue;
+        }
+        FN(lu_copy_in)(n, n, am, rsa, csa, ws.w, n);
+        ptrdiff_t inf = n == 4 ? FN(lu_getf2)(4, 4, ws.w, 4, ws.ipiv) : FN(lu_getrf)(n, n, ws.w, n, ws.ipiv);
+        if (inf < 0) { status = (int)inf; break; }
+        info[t] = (int)CYL_MIN(inf, (ptrdiff_t)0x7fffffff);
+        if (inf) {
+            if (rcond) rcond[t] = 0;
+            FN(lu_fill_nan)(nk, x);
+            continue;
+        }
+        FN(lu_copy_in)(n, k, bm, rsb, csb, x, k);
+        int st;
+        if (k == 1) { FN(lu_solve_vec)(n, ws.w, n, ws.ipiv, x); st = CYL_OK; }
+        else st = FN(lu_getrs)(n, k, ws.w, n, ws.ipiv, x, k);
+        if (st) { status = st; break; }
+        if (rcond) rcond[t] = FN(lu_rcond)(n, ws.w, n, ws.ipiv, FN(lu_norm1)(n, am, rsa, csa), ws.work);
+    }
+    cyl_aligned_free(ws.block);
+    return status;
+}
+
+int CYL_CAT2(cyl_solve_, TC)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
+                             const char *b, ptrdiff_t rsb, ptrdiff_t csb, const cyl_batch *it, T *x,
+                             int *info, R *rcond) {
+    int status = CYL_OK;
+    ptrdiff_t count = it->count;
+    if (n == 0) {
+        for (ptrdiff_t t = 0; t < count; t++) { info[t] = 0; if (rcond) rcond[t] = 1; }
+        return CYL_OK;
+    }
+    CYL_LU_PARALLEL_RANGE(count, n, FN(solve_range)(n, k, a, rsa, csa, b, rsb, csb, it, x, info, rcond, t0, t1));
+    return status;
+}
+
+/* ---------------------------------------------------------------- lu_factor / lu_solve --- */
+
+static int FN(lu_factor_range)(ptrdiff_t m, ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
+                               const cyl_batch *it, T *lu, int64_t *piv, int *info, ptrdiff_t t0,
+                               ptrdiff_t t1) {
+    cyl_batch local;
+    FN(lu_iter_at)(it, t0, &local);
+    ptrdiff_t mn = CYL_MIN(m, n);
+    ptrdiff_t *ipiv = (ptrdiff_t *)cyl_aligned_alloc((size_t)(mn ? mn : 1), sizeof(ptrdiff_t));
+    if (!ipiv) return CYL_ERR_NOMEM;
+    int status = CYL_OK;
+    for (ptrdiff_t t = t0; t < t1; t++, cyl_batch_next(&local)) {
+        T *w = lu + t * m * n;
+        FN(lu_copy_in)(m, n, (const T *)(a + local.offset[0]), rsa, csa, w, n);
+        ptrdiff_t inf = FN(lu_getrf)(m, n, w, n, ipiv);
+        if (inf < 0) { status = (int)inf; break; }
+        info[t] = (int)CYL_MIN(inf, (ptrdiff_t)0x7fffffff);
+        for (ptrdiff_t k = 0; k < mn; k++) piv[t * mn + k] = (int64_t)ipiv[k];
+    }
+    cyl_aligned_free(ipiv);
+    return status;
+}
+
+int CYL_CAT2(cyl_lu_factor_, TC)(ptrdiff_t m, ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
+                                 const cyl_batch *it, T *lu, int64_t *piv, int *info) {
+    int status = CYL_OK;
+    ptrdiff_t count = it->count;
+    if (m == 0 || n == 0) {
+        for (ptrdiff_t t = 0; t < count; t++) info[t] = 0;
+        return CYL_OK;
+    }
+    CYL_LU_PARALLEL_RANGE(count, CYL_MIN(m, n), FN(lu_factor_range)(m, n, a, rsa, csa, it, lu, piv, info, t0, t1));
+    return status;
+}
+
+/* Serial over the batch (lu_solve of big systems threads inside GEMM). Pivots are validated:
+ * an out-of-range entry returns CYL_ERR_ARG instead of touching memory it should not. */
+int CYL_CAT2(cyl_lu_solve_, TC)(ptrdiff_t n, ptrdiff_t k, int trans, const char *lu, ptrdiff_t rsl,
+                                ptrdiff_t csl, const char *piv, ptrdiff_t spiv, const char *b,
+                                ptrdiff_t rsb, ptrdiff_t csb, const cyl_batch *it, T *xout) {
+    ptrdiff_t count = it->count;
+    if (n == 0 || k == 0 || count == 0) return CYL_OK;
+    int contiguous = csl == 1 && rsl >= n;
+    size_t nn;
+    if (cyl_mul_overflows((size_t)n, (size_t)n, &nn)) return CYL_ERR_NOMEM;
+    T *w = contiguous ? NULL : (T *)cyl_aligned_alloc(nn, sizeof(T));
+    T *vec = (T *)cyl_aligned_alloc((size_t)n, sizeof(T));
+    ptrdiff_t *ipiv = (ptrdiff_t *)cyl_aligned_alloc((size_t)n, sizeof(ptrdiff_t));
+    int status = CYL_OK;
+    if ((!contiguous && !w) || !vec || !ipiv) { status = CYL_ERR_NOMEM; goto done; }
+    cyl_batch local = *it;
+    for (ptrdiff_t t = 0; t < count; t++, cyl_batch_next(&local)) {
+        const T *lm = (const T *)(lu + local.offset[0]);
+        const int64_t *pm = (const int64_t *)(piv + local.offset[1]);
+        const T *bm = (const T *)(b + local.offset[2]);
+        for (ptrdiff_t i = 0; i < n; i++) {
+            int64_t p = pm[i * spiv];
+            if (p < 0 || p >= n) { status = CYL_ERR_ARG; goto done; }
+            ipiv[i] = (ptrdiff_t)p;
+        }
+        const T *f = lm;
+        ptrdiff_t ld = rsl;
+        if (!contiguous) { FN(lu_copy_in)(n, n, lm, rsl, csl, w, n); f = w; ld = n; }
+        T *x = xout + t * n * k;
+        FN(lu_copy_in)(n, k, bm, rsb, csb, x, k);
+        if (trans == 0) {
+            int st = FN(lu_getrs)(n, k, f, ld, ipiv, x, k);
+            if (st) { status = st; goto done; }
+        } else {
+            for (ptrdiff_t j = 0; j < k; j++) {
+                for (ptrdiff_t i = 0; i < n; i++) vec[i] = x[i * k + j];
+                FN(lu_solve_vec_trans)(n, f, ld, ipiv, vec, trans == 2);
+                for (ptrdiff_t i = 0; i < n; i++) x[i * k + j] = vec[i];
+            }
+        }
+    }
+done:
+    cyl_aligned_free(w);
+    cyl_aligned_free(vec);
+    cyl_aligned_free(ipiv);
+    return status;
+}
