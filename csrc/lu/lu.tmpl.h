@@ -371,7 +371,11 @@ static int FN(det_range)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t cs
             for (ptrdiff_t k = 0; k < n; k++) {
                 T u = w[k * n + k];
                 R au = OP(abs)(u);
+#if IS_COMPLEX
                 s = OP(mul)(s, OP(scale)(u, (R)1 / au));
+#else
+                s = u < 0 ? -s : (u > 0 ? s : u); /* exactly +-1; NaN stays NaN */
+#endif
                 la += log((double)au);
             }
             sign[t] = s;
