@@ -1,3 +1,14 @@
+#ifndef CYL_LU_INLINE
+/* Forced inlining lets the n <= 4 paths specialise on a constant n (fully unrolled). */
+#if defined(_MSC_VER)
+#define CYL_LU_INLINE static __forceinline
+#elif defined(__GNUC__)
+#define CYL_LU_INLINE static inline __attribute__((always_inline))
+#else
+#define CYL_LU_INLINE static inline
+#endif
+#endif
+
 /* LU family kernels, written once per type code TC (see scalar.h).  All factorizations work
  * on a contiguous row-major copy (row stride ld, unit column stride): row interchanges then
  * move contiguous rows and every inner loop runs along a row. */
@@ -131,6 +142,21 @@ static int FN(lu_getrs)(ptrdiff_t n, ptrdiff_t k, const T *lu, ptrdiff_t ld, con
     return FN(lu_trsm_lun)(n, k, lu, ld, b, ldb);
 }
 
+/* sum a[p] * x[p] with four independent accumulators (breaks the add latency chain; the
+ * order is fixed, so results do not depend on anything but the inputs). */
+CYL_INLINE T FN(lu_dot)(ptrdiff_t len, const T *a, const T *x) {
+    T s0 = OP(zero)(), s1 = OP(zero)(), s2 = OP(zero)(), s3 = OP(zero)();
+    ptrdiff_t p = 0;
+    for (; p + 4 <= len; p += 4) {
+        s0 = OP(fma)(s0, a[p], x[p]);
+        s1 = OP(fma)(s1, a[p + 1], x[p + 1]);
+        s2 = OP(fma)(s2, a[p + 2], x[p + 2]);
+        s3 = OP(fma)(s3, a[p + 3], x[p + 3]);
+    }
+    for (; p < len; p++) s0 = OP(fma)(s0, a[p], x[p]);
+    return OP(add)(OP(add)(s0, s1), OP(add)(s2, s3));
+}
+
 /* x = A^-1 x for one contiguous vector (no GEMM: O(n^2) with row-wise dot products). */
 static void FN(lu_solve_vec)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *ipiv, T *x) {
     for (ptrdiff_t k = 0; k < n; k++) {
@@ -139,15 +165,11 @@ static void FN(lu_solve_vec)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdi
     }
     for (ptrdiff_t i = 1; i < n; i++) {
         const T *li = lu + i * ld;
-        T s = x[i];
-        for (ptrdiff_t p = 0; p < i; p++) s = OP(sub)(s, OP(mul)(li[p], x[p]));
-        x[i] = s;
+        x[i] = OP(sub)(x[i], FN(lu_dot)(i, li, x));
     }
     for (ptrdiff_t i = n - 1; i >= 0; i--) {
         const T *ui = lu + i * ld;
-        T s = x[i];
-        for (ptrdiff_t p = i + 1; p < n; p++) s = OP(sub)(s, OP(mul)(ui[p], x[p]));
-        x[i] = OP(div)(s, ui[i]);
+        x[i] = OP(div)(OP(sub)(x[i], FN(lu_dot)(n - 1 - i, ui + i + 1, x + i + 1)), ui[i]);
     }
 }
 
@@ -177,12 +199,12 @@ static void FN(lu_solve_vec_trans)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const
 
 /* 1-norm (max column sum) of a strided n x n matrix; complex entries count |re| + |im|
  * (within sqrt(2) of |z|; enough for a condition estimate). */
-static R FN(lu_norm1)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs) {
+CYL_LU_INLINE R FN(lu_norm1)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs) {
     R best = 0;
     for (ptrdiff_t j = 0; j < n; j++) {
         R s = 0;
         for (ptrdiff_t i = 0; i < n; i++) s += OP(abs1)(a[i * rs + j * cs]);
-        if (s > best || s != s) best = s;
+        if (!(s <= best)) best = s; /* NaN wins */
     }
     return best;
 }
@@ -237,7 +259,7 @@ static R FN(lu_rcond)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *i
 }
 
 /* Copy a strided n x m matrix into a contiguous row-major block (row stride ld). */
-CYL_INLINE void FN(lu_copy_in)(ptrdiff_t m, ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs,
+CYL_LU_INLINE void FN(lu_copy_in)(ptrdiff_t m, ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs,
                                T *w, ptrdiff_t ld) {
     if (cs == 1) {
         for (ptrdiff_t i = 0; i < m; i++)
@@ -251,7 +273,7 @@ CYL_INLINE void FN(lu_copy_in)(ptrdiff_t m, ptrdiff_t n, const T *a, ptrdiff_t r
 /* ---------------------------------------------------------------- closed forms, n <= 3 --- */
 #define AT(i, j) a[(i) * rs + (j) * cs]
 
-CYL_INLINE T FN(lu_det_tiny)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs) {
+CYL_LU_INLINE T FN(lu_det_tiny)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs) {
     if (n == 1) return AT(0, 0);
     if (n == 2) return OP(sub)(OP(mul)(AT(0, 0), AT(1, 1)), OP(mul)(AT(0, 1), AT(1, 0)));
     T c0 = OP(sub)(OP(mul)(AT(1, 1), AT(2, 2)), OP(mul)(AT(1, 2), AT(2, 1)));
@@ -261,7 +283,7 @@ CYL_INLINE T FN(lu_det_tiny)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs
 }
 
 /* adj (row-major n x n) = adjugate of a, n <= 3; returns det(a) by the first-row expansion. */
-CYL_INLINE T FN(lu_adj_tiny)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs, T *adj) {
+CYL_LU_INLINE T FN(lu_adj_tiny)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs, T *adj) {
     if (n == 1) { adj[0] = OP(one)(); return AT(0, 0); }
     if (n == 2) {
         adj[0] = AT(1, 1); adj[1] = OP(neg)(AT(0, 1));
@@ -278,10 +300,67 @@ CYL_INLINE T FN(lu_adj_tiny)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs
 #undef AT
 
 /* rcond = 1 / (||A||_1 ||A^-1||_1) exactly, from an explicit inverse (row-major n x n). */
-CYL_INLINE R FN(lu_rcond_explicit)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs, const T *inv) {
+CYL_LU_INLINE R FN(lu_rcond_explicit)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs, const T *inv) {
     R an = FN(lu_norm1)(n, a, rs, cs), in = FN(lu_norm1)(n, inv, n, 1);
     if (an == 0 || in == 0) return (R)0;
     return ((R)1 / an) / in;
+}
+
+/* ---------------------------------------------------------------- n = 4 ---------------- */
+
+/* Gaussian elimination with partial pivoting on the augmented 4 x ncol block m (ncol: 4 for
+ * det, 8 = [A | I] for inv, 9 = [A | I | b] for solve), fully unrolled once inlined with a
+ * constant ncol.  Pivoting by branch-free compare-and-swap down the column leaves the largest
+ * |a_ik| (first on ties) in row k, as argmax would; the other rows' order differs from
+ * LAPACK's, which changes nothing but the permutation.  *odd = parity of the row swaps. */
+CYL_LU_INLINE int FN(lu4_eliminate)(T m[4][9], int ncol, int *odd) {
+    int info = 0, parity = 0;
+    for (int k = 0; k < 4; k++) {
+        for (int i = k + 1; i < 4; i++) {
+            int c = OP(abs1)(m[i][k]) > OP(abs1)(m[k][k]);
+            parity ^= c;
+            for (int j = k; j < ncol; j++) {
+                T top = m[k][j], low = m[i][j];
+                m[k][j] = c ? low : top;
+                m[i][j] = c ? top : low;
+            }
+        }
+        T piv = m[k][k];
+        if (OP(is_zero)(piv)) {
+            if (!info) info = k + 1;
+            continue;
+        }
+        for (int i = k + 1; i < 4; i++) {
+            T l = OP(div)(m[i][k], piv);
+            for (int j = k + 1; j < ncol; j++) m[i][j] = OP(sub)(m[i][j], OP(mul)(l, m[k][j]));
+        }
+    }
+    *odd = parity;
+    return info;
+}
+
+CYL_LU_INLINE void FN(lu4_load)(const T *a, ptrdiff_t rs, ptrdiff_t cs, T m[4][9]) {
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) m[i][j] = a[i * rs + j * cs];
+}
+
+/* Back substitution of the columns 4..ncol-1 of an eliminated block: x (4 x (ncol-4), row
+ * major, row stride ldx) = U^-1 m[:, 4:]. */
+CYL_LU_INLINE void FN(lu4_back)(T m[4][9], int ncol, T *x, ptrdiff_t ldx) {
+    for (int j = 4; j < ncol; j++) {
+        T x3 = OP(div)(m[3][j], m[3][3]);
+        T x2 = OP(div)(OP(sub)(m[2][j], OP(mul)(m[2][3], x3)), m[2][2]);
+        T x1 = OP(div)(OP(sub)(OP(sub)(m[1][j], OP(mul)(m[1][2], x2)), OP(mul)(m[1][3], x3)), m[1][1]);
+        T x0 = OP(div)(OP(sub)(OP(sub)(OP(sub)(m[0][j], OP(mul)(m[0][1], x1)), OP(mul)(m[0][2], x2)),
+                               OP(mul)(m[0][3], x3)), m[0][0]);
+        x[0 * ldx + j - 4] = x0; x[1 * ldx + j - 4] = x1;
+        x[2 * ldx + j - 4] = x2; x[3 * ldx + j - 4] = x3;
+    }
+}
+
+CYL_LU_INLINE void FN(lu4_set_identity)(T m[4][9]) {
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) m[i][4 + j] = i == j ? OP(one)() : OP(zero)();
 }
 
 /* ---------------------------------------------------------------- batch plumbing --------- */
@@ -333,7 +412,7 @@ CYL_INLINE void FN(lu_iter_at)(const cyl_batch *it, ptrdiff_t t0, cyl_batch *loc
     cyl_batch_seek(it, t0, local->offset);
 }
 
-static int FN(det_range)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_batch *it,
+CYL_LU_INLINE int FN(det_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_batch *it,
                          T *det, T *sign, R *logabs, ptrdiff_t t0, ptrdiff_t t1) {
     cyl_batch local;
     FN(lu_iter_at)(it, t0, &local);
@@ -354,11 +433,19 @@ static int FN(det_range)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t cs
     for (ptrdiff_t t = t0; t < t1; t++, cyl_batch_next(&local)) {
         const T *am = (const T *)(a + local.offset[0]);
         if (tiny) { det[t] = FN(lu_det_tiny)(n, am, rsa, csa); continue; }
-        FN(lu_copy_in)(n, n, am, rsa, csa, w, n);
-        ptrdiff_t info = n == 4 ? FN(lu_getf2)(4, 4, w, 4, ipiv) : FN(lu_getrf)(n, n, w, n, ipiv);
-        if (info < 0) { status = (int)info; break; }
+        ptrdiff_t info;
         int odd = 0;
-        for (ptrdiff_t k = 0; k < n; k++) odd ^= ipiv[k] != k;
+        if (n == 4) {
+            T m4[4][9];
+            FN(lu4_load)(am, rsa, csa, m4);
+            info = FN(lu4_eliminate)(m4, 4, &odd);
+            for (int k = 0; k < 4; k++) w[k * 4 + k] = m4[k][k];
+        } else {
+            FN(lu_copy_in)(n, n, am, rsa, csa, w, n);
+            info = FN(lu_getrf)(n, n, w, n, ipiv);
+            if (info < 0) { status = (int)info; break; }
+            for (ptrdiff_t k = 0; k < n; k++) odd ^= ipiv[k] != k;
+        }
         if (det) {
             if (info) { det[t] = OP(zero)(); continue; }
             T p = w[0];
@@ -384,6 +471,18 @@ static int FN(det_range)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t cs
     }
     if (w != wbuf) { cyl_aligned_free(w); cyl_aligned_free(ipiv); }
     return status;
+}
+
+/* det_range specialised for the constant sizes 1..4 (unrolled) and the general size. */
+static int FN(det_range)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_batch *it,
+                         T *det, T *sign, R *logabs, ptrdiff_t t0, ptrdiff_t t1) {
+    switch (n) {
+    case 1: return FN(det_range_n)(1, a, rsa, csa, it, det, sign, logabs, t0, t1);
+    case 2: return FN(det_range_n)(2, a, rsa, csa, it, det, sign, logabs, t0, t1);
+    case 3: return FN(det_range_n)(3, a, rsa, csa, it, det, sign, logabs, t0, t1);
+    case 4: return FN(det_range_n)(4, a, rsa, csa, it, det, sign, logabs, t0, t1);
+    default: return FN(det_range_n)(n, a, rsa, csa, it, det, sign, logabs, t0, t1);
+    }
 }
 
 int CYL_CAT2(cyl_det_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_batch *it,
@@ -412,7 +511,7 @@ int CYL_CAT2(cyl_slogdet_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdif
 
 /* ---------------------------------------------------------------- inv / solve ------------ */
 
-static void FN(lu_fill_nan)(ptrdiff_t count, T *x) {
+CYL_LU_INLINE void FN(lu_fill_nan)(ptrdiff_t count, T *x) {
     R *r = (R *)x; /* T is R or {R re, im} */
     ptrdiff_t nr = count * (ptrdiff_t)(sizeof(T) / sizeof(R));
     for (ptrdiff_t i = 0; i < nr; i++) r[i] = (R)NAN;
@@ -438,7 +537,7 @@ static int FN(lu_ws_alloc)(ptrdiff_t n, FN(lu_ws) *ws) {
     return CYL_OK;
 }
 
-static int FN(inv_range)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_batch *it,
+CYL_LU_INLINE int FN(inv_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_batch *it,
                          T *out, int *info, R *rcond, ptrdiff_t t0, ptrdiff_t t1) {
     cyl_batch local;
     FN(lu_iter_at)(it, t0, &local);
@@ -463,11 +562,29 @@ static int FN(inv_range)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t cs
             }
             for (ptrdiff_t i = 0; i < nn; i++) x[i] = OP(div)(adj[i], d);
             info[t] = 0;
+            if (rcond) {
+                R an = FN(lu_norm1)(n, am, rsa, csa), jn = FN(lu_norm1)(n, adj, n, 1);
+                rcond[t] = (an == 0 || jn == 0) ? (R)0 : (OP(abs1)(d) / an) / jn;
+            }
+            continue;
+        }
+        if (n == 4) {
+            T m4[4][9];
+            int odd;
+            FN(lu4_load)(am, rsa, csa, m4);
+            FN(lu4_set_identity)(m4);
+            info[t] = FN(lu4_eliminate)(m4, 8, &odd);
+            if (info[t]) {
+                if (rcond) rcond[t] = 0;
+                FN(lu_fill_nan)(nn, x);
+                continue;
+            }
+            FN(lu4_back)(m4, 8, x, 4);
             if (rcond) rcond[t] = FN(lu_rcond_explicit)(n, am, rsa, csa, x);
             continue;
         }
         FN(lu_copy_in)(n, n, am, rsa, csa, ws.w, n);
-        ptrdiff_t inf = n == 4 ? FN(lu_getf2)(4, 4, ws.w, 4, ws.ipiv) : FN(lu_getrf)(n, n, ws.w, n, ws.ipiv);
+        ptrdiff_t inf = FN(lu_getrf)(n, n, ws.w, n, ws.ipiv);
         if (inf < 0) { status = (int)inf; break; }
         info[t] = (int)CYL_MIN(inf, (ptrdiff_t)0x7fffffff);
         if (inf) {
@@ -488,6 +605,18 @@ static int FN(inv_range)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t cs
     return status;
 }
 
+/* inv_range specialised for the constant sizes 1..4 (unrolled) and the general size. */
+static int FN(inv_range)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_batch *it,
+                         T *out, int *info, R *rcond, ptrdiff_t t0, ptrdiff_t t1) {
+    switch (n) {
+    case 1: return FN(inv_range_n)(1, a, rsa, csa, it, out, info, rcond, t0, t1);
+    case 2: return FN(inv_range_n)(2, a, rsa, csa, it, out, info, rcond, t0, t1);
+    case 3: return FN(inv_range_n)(3, a, rsa, csa, it, out, info, rcond, t0, t1);
+    case 4: return FN(inv_range_n)(4, a, rsa, csa, it, out, info, rcond, t0, t1);
+    default: return FN(inv_range_n)(n, a, rsa, csa, it, out, info, rcond, t0, t1);
+    }
+}
+
 int CYL_CAT2(cyl_inv_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_batch *it,
                            T *out, int *info, R *rcond) {
     int status = CYL_OK;
@@ -500,7 +629,7 @@ int CYL_CAT2(cyl_inv_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t 
     return status;
 }
 
-static int FN(solve_range)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
+CYL_LU_INLINE int FN(solve_range_n)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
                            const char *b, ptrdiff_t rsb, ptrdiff_t csb, const cyl_batch *it, T *xout,
                            int *info, R *rcond, ptrdiff_t t0, ptrdiff_t t1) {
     cyl_batch local;
@@ -542,8 +671,29 @@ static int FN(solve_range)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rs
             }
             continue;
         }
+        if (n == 4 && k == 1) { /* [A | I | b]: the inverse comes along for an exact rcond */
+            T m4[4][9], inv4[16], x4[4];
+            int odd;
+            FN(lu4_load)(am, rsa, csa, m4);
+            FN(lu4_set_identity)(m4);
+            for (int i = 0; i < 4; i++) m4[i][8] = bm[i * rsb];
+            info[t] = FN(lu4_eliminate)(m4, 9, &odd);
+            if (info[t]) {
+                if (rcond) rcond[t] = 0;
+                FN(lu_fill_nan)(nk, x);
+                continue;
+            }
+            if (rcond) {
+                FN(lu4_back)(m4, 8, inv4, 4);
+                rcond[t] = FN(lu_rcond_explicit)(n, am, rsa, csa, inv4);
+            }
+            for (int i = 0; i < 4; i++) m4[i][4] = m4[i][8];
+            FN(lu4_back)(m4, 5, x4, 1);
+            for (int i = 0; i < 4; i++) x[i] = x4[i];
+            continue;
+        }
         FN(lu_copy_in)(n, n, am, rsa, csa, ws.w, n);
-        ptrdiff_t inf = n == 4 ? FN(lu_getf2)(4, 4, ws.w, 4, ws.ipiv) : FN(lu_getrf)(n, n, ws.w, n, ws.ipiv);
+        ptrdiff_t inf = FN(lu_getrf)(n, n, ws.w, n, ws.ipiv);
         if (inf < 0) { status = (int)inf; break; }
         info[t] = (int)CYL_MIN(inf, (ptrdiff_t)0x7fffffff);
         if (inf) {
@@ -560,6 +710,18 @@ static int FN(solve_range)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rs
     }
     cyl_aligned_free(ws.block);
     return status;
+}
+
+static int FN(solve_range)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
+                           const char *b, ptrdiff_t rsb, ptrdiff_t csb, const cyl_batch *it, T *xout,
+                           int *info, R *rcond, ptrdiff_t t0, ptrdiff_t t1) {
+    switch (n) {
+    case 1: return FN(solve_range_n)(1, k, a, rsa, csa, b, rsb, csb, it, xout, info, rcond, t0, t1);
+    case 2: return FN(solve_range_n)(2, k, a, rsa, csa, b, rsb, csb, it, xout, info, rcond, t0, t1);
+    case 3: return FN(solve_range_n)(3, k, a, rsa, csa, b, rsb, csb, it, xout, info, rcond, t0, t1);
+    case 4: return FN(solve_range_n)(4, k, a, rsa, csa, b, rsb, csb, it, xout, info, rcond, t0, t1);
+    default: return FN(solve_range_n)(n, k, a, rsa, csa, b, rsb, csb, it, xout, info, rcond, t0, t1);
+    }
 }
 
 int CYL_CAT2(cyl_solve_, TC)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
