@@ -214,6 +214,7 @@ CYL_LU_INLINE R FN(lu_norm1)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs
  * estimate.  work holds 2n elements. */
 static R FN(lu_rcond)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *ipiv, R anorm, T *work) {
     if (n == 0) return (R)1;
+    if (!isfinite(anorm)) return (R)NAN; /* inf/NaN input: no estimate */
     if (anorm == 0) return (R)0;
     if (n == 1) return (R)1;
     T *x = work, *w = work + n;
@@ -302,6 +303,7 @@ CYL_LU_INLINE T FN(lu_adj_tiny)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t
 /* rcond = 1 / (||A||_1 ||A^-1||_1) exactly, from an explicit inverse (row-major n x n). */
 CYL_LU_INLINE R FN(lu_rcond_explicit)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs, const T *inv) {
     R an = FN(lu_norm1)(n, a, rs, cs), in = FN(lu_norm1)(n, inv, n, 1);
+    if (!isfinite(an) || !isfinite(in)) return (R)NAN; /* inf/NaN input: no estimate */
     if (an == 0 || in == 0) return (R)0;
     return ((R)1 / an) / in;
 }
@@ -489,6 +491,7 @@ int CYL_CAT2(cyl_det_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t 
                            T *det) {
     int status = CYL_OK;
     ptrdiff_t count = it->count;
+    if (count <= 0) return CYL_OK;
     if (n == 0) {
         for (ptrdiff_t t = 0; t < count; t++) det[t] = OP(one)();
         return CYL_OK;
@@ -501,6 +504,7 @@ int CYL_CAT2(cyl_slogdet_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdif
                                const cyl_batch *it, T *sign, R *logabs) {
     int status = CYL_OK;
     ptrdiff_t count = it->count;
+    if (count <= 0) return CYL_OK;
     if (n == 0) {
         for (ptrdiff_t t = 0; t < count; t++) { sign[t] = OP(one)(); logabs[t] = 0; }
         return CYL_OK;
@@ -564,7 +568,7 @@ CYL_LU_INLINE int FN(inv_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptr
             info[t] = 0;
             if (rcond) {
                 R an = FN(lu_norm1)(n, am, rsa, csa), jn = FN(lu_norm1)(n, adj, n, 1);
-                rcond[t] = (an == 0 || jn == 0) ? (R)0 : (OP(abs1)(d) / an) / jn;
+                rcond[t] = !isfinite(an) ? (R)NAN : (an == 0 || jn == 0) ? (R)0 : (OP(abs1)(d) / an) / jn;
             }
             continue;
         }
@@ -621,6 +625,7 @@ int CYL_CAT2(cyl_inv_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t 
                            T *out, int *info, R *rcond) {
     int status = CYL_OK;
     ptrdiff_t count = it->count;
+    if (count <= 0) return CYL_OK;
     if (n == 0) {
         for (ptrdiff_t t = 0; t < count; t++) { info[t] = 0; if (rcond) rcond[t] = 1; }
         return CYL_OK;
@@ -667,7 +672,7 @@ CYL_LU_INLINE int FN(solve_range_n)(ptrdiff_t n, ptrdiff_t k, const char *a, ptr
             if (rcond) {
                 R an = FN(lu_norm1)(n, am, rsa, csa), jn = FN(lu_norm1)(n, adj, n, 1);
                 R ad = OP(abs1)(d);
-                rcond[t] = (an == 0 || jn == 0) ? (R)0 : (ad / an) / jn;
+                rcond[t] = !isfinite(an) ? (R)NAN : (an == 0 || jn == 0) ? (R)0 : (ad / an) / jn;
             }
             continue;
         }
@@ -729,6 +734,7 @@ int CYL_CAT2(cyl_solve_, TC)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t 
                              int *info, R *rcond) {
     int status = CYL_OK;
     ptrdiff_t count = it->count;
+    if (count <= 0) return CYL_OK;
     if (n == 0) {
         for (ptrdiff_t t = 0; t < count; t++) { info[t] = 0; if (rcond) rcond[t] = 1; }
         return CYL_OK;
@@ -764,6 +770,7 @@ int CYL_CAT2(cyl_lu_factor_, TC)(ptrdiff_t m, ptrdiff_t n, const char *a, ptrdif
                                  const cyl_batch *it, T *lu, int64_t *piv, int *info) {
     int status = CYL_OK;
     ptrdiff_t count = it->count;
+    if (count <= 0) return CYL_OK;
     if (m == 0 || n == 0) {
         for (ptrdiff_t t = 0; t < count; t++) info[t] = 0;
         return CYL_OK;
@@ -778,6 +785,7 @@ int CYL_CAT2(cyl_lu_solve_, TC)(ptrdiff_t n, ptrdiff_t k, int trans, const char 
                                 ptrdiff_t csl, const char *piv, ptrdiff_t spiv, const char *b,
                                 ptrdiff_t rsb, ptrdiff_t csb, const cyl_batch *it, T *xout) {
     ptrdiff_t count = it->count;
+    if (count <= 0) return CYL_OK;
     if (n == 0 || k == 0 || count == 0) return CYL_OK;
     int contiguous = csl == 1 && rsl >= n;
     size_t nn;
