@@ -60,6 +60,7 @@ static void FN(lu_laswp)(ptrdiff_t ncols, T *a, ptrdiff_t lda, ptrdiff_t k1, ptr
 }
 
 #define CYL_LU_TRSM_BASE 32
+#define CYL_LU_EXPLICIT_RCOND_N 12 /* up to this n, rcond from the explicit inverse */
 #define CYL_LU_GETRF_BASE 16
 
 /* B (m x n) = L^-1 B, L unit lower triangular m x m.  Recursive: the off-diagonal block goes
@@ -332,8 +333,9 @@ CYL_LU_INLINE int FN(lu4_eliminate)(T m[4][9], int ncol, int *odd) {
             if (!info) info = k + 1;
             continue;
         }
+        T rpiv = OP(div)(OP(one)(), piv); /* one division per column (LAPACK getf2 does too) */
         for (int i = k + 1; i < 4; i++) {
-            T l = OP(div)(m[i][k], piv);
+            T l = OP(mul)(m[i][k], rpiv);
             for (int j = k + 1; j < ncol; j++) m[i][j] = OP(sub)(m[i][j], OP(mul)(l, m[k][j]));
         }
     }
@@ -711,7 +713,19 @@ CYL_LU_INLINE int FN(solve_range_n)(ptrdiff_t n, ptrdiff_t k, const char *a, ptr
         if (k == 1) { FN(lu_solve_vec)(n, ws.w, n, ws.ipiv, x); st = CYL_OK; }
         else st = FN(lu_getrs)(n, k, ws.w, n, ws.ipiv, x, k);
         if (st) { status = st; break; }
-        if (rcond) rcond[t] = FN(lu_rcond)(n, ws.w, n, ws.ipiv, FN(lu_norm1)(n, am, rsa, csa), ws.work);
+        if (rcond) {
+            if (n <= CYL_LU_EXPLICIT_RCOND_N) { /* cheaper than the estimator's ~10 solves */
+                T inv[CYL_LU_EXPLICIT_RCOND_N * CYL_LU_EXPLICIT_RCOND_N];
+                for (ptrdiff_t i = 0; i < n * n; i++) inv[i] = OP(zero)();
+                for (ptrdiff_t i = 0; i < n; i++) inv[i * n + i] = OP(one)();
+                FN(lu_laswp)(n, inv, n, 0, n, ws.ipiv);
+                FN(lu_trsm_llu)(n, n, ws.w, n, inv, n); /* n <= base: no GEMM, cannot fail */
+                FN(lu_trsm_lun)(n, n, ws.w, n, inv, n);
+                rcond[t] = FN(lu_rcond_explicit)(n, am, rsa, csa, inv);
+            } else {
+                rcond[t] = FN(lu_rcond)(n, ws.w, n, ws.ipiv, FN(lu_norm1)(n, am, rsa, csa), ws.work);
+            }
+        }
     }
     cyl_aligned_free(ws.block);
     return status;
