@@ -1,5 +1,7 @@
 /* LU family: instantiates lu.tmpl.h for the four dtypes. */
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 #include "cylinalg/scalar.h"
 #include "cylinalg/gemm.h"
 #include "cylinalg/batch.h"

@@ -311,6 +311,23 @@ CYL_LU_INLINE R FN(lu_rcond_explicit)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptr
 
 /* ---------------------------------------------------------------- n = 4 ---------------- */
 
+/* Swap *x and *y when c (0/1) without a branch: pivoting random data would mispredict half of
+ * the time, which costs more than the whole 4x4 elimination.  Works on the bytes as 32-bit
+ * words (every T is a multiple of 4 bytes). */
+CYL_LU_INLINE void FN(lu_cswap)(T *x, T *y, int c) {
+    enum { W = sizeof(T) / sizeof(uint32_t) };
+    uint32_t xw[W], yw[W], mask = (uint32_t)0 - (uint32_t)c;
+    memcpy(xw, x, sizeof(T));
+    memcpy(yw, y, sizeof(T));
+    for (int w = 0; w < W; w++) {
+        uint32_t d = (xw[w] ^ yw[w]) & mask;
+        xw[w] ^= d;
+        yw[w] ^= d;
+    }
+    memcpy(x, xw, sizeof(T));
+    memcpy(y, yw, sizeof(T));
+}
+
 /* Gaussian elimination with partial pivoting on the augmented 4 x ncol block m (ncol: 4 for
  * det, 8 = [A | I] for inv, 9 = [A | I | b] for solve), fully unrolled once inlined with a
  * constant ncol.  Pivoting by branch-free compare-and-swap down the column leaves the largest
@@ -322,11 +339,7 @@ CYL_LU_INLINE int FN(lu4_eliminate)(T m[4][9], int ncol, int *odd) {
         for (int i = k + 1; i < 4; i++) {
             int c = OP(abs1)(m[i][k]) > OP(abs1)(m[k][k]);
             parity ^= c;
-            for (int j = k; j < ncol; j++) {
-                T top = m[k][j], low = m[i][j];
-                m[k][j] = c ? low : top;
-                m[i][j] = c ? top : low;
-            }
+            for (int j = k; j < ncol; j++) FN(lu_cswap)(&m[k][j], &m[i][j], c);
         }
         T piv = m[k][k];
         if (OP(is_zero)(piv)) {
@@ -351,12 +364,15 @@ CYL_LU_INLINE void FN(lu4_load)(const T *a, ptrdiff_t rs, ptrdiff_t cs, T m[4][9
 /* Back substitution of the columns 4..ncol-1 of an eliminated block: x (4 x (ncol-4), row
  * major, row stride ldx) = U^-1 m[:, 4:]. */
 CYL_LU_INLINE void FN(lu4_back)(T m[4][9], int ncol, T *x, ptrdiff_t ldx) {
+    /* one reciprocal per diagonal entry instead of a division per element */
+    T r0 = OP(div)(OP(one)(), m[0][0]), r1 = OP(div)(OP(one)(), m[1][1]);
+    T r2 = OP(div)(OP(one)(), m[2][2]), r3 = OP(div)(OP(one)(), m[3][3]);
     for (int j = 4; j < ncol; j++) {
-        T x3 = OP(div)(m[3][j], m[3][3]);
-        T x2 = OP(div)(OP(sub)(m[2][j], OP(mul)(m[2][3], x3)), m[2][2]);
-        T x1 = OP(div)(OP(sub)(OP(sub)(m[1][j], OP(mul)(m[1][2], x2)), OP(mul)(m[1][3], x3)), m[1][1]);
-        T x0 = OP(div)(OP(sub)(OP(sub)(OP(sub)(m[0][j], OP(mul)(m[0][1], x1)), OP(mul)(m[0][2], x2)),
-                               OP(mul)(m[0][3], x3)), m[0][0]);
+        T x3 = OP(mul)(m[3][j], r3);
+        T x2 = OP(mul)(OP(sub)(m[2][j], OP(mul)(m[2][3], x3)), r2);
+        T x1 = OP(mul)(OP(sub)(OP(sub)(m[1][j], OP(mul)(m[1][2], x2)), OP(mul)(m[1][3], x3)), r1);
+        T x0 = OP(mul)(OP(sub)(OP(sub)(OP(sub)(m[0][j], OP(mul)(m[0][1], x1)), OP(mul)(m[0][2], x2)),
+                               OP(mul)(m[0][3], x3)), r0);
         x[0 * ldx + j - 4] = x0; x[1 * ldx + j - 4] = x1;
         x[2 * ldx + j - 4] = x2; x[3 * ldx + j - 4] = x3;
     }
@@ -365,6 +381,41 @@ CYL_LU_INLINE void FN(lu4_back)(T m[4][9], int ncol, T *x, ptrdiff_t ldx) {
 CYL_LU_INLINE void FN(lu4_set_identity)(T m[4][9]) {
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++) m[i][4 + j] = i == j ? OP(one)() : OP(zero)();
+}
+
+/* The same elimination on CYL_LU_LANES matrices at once, lane index innermost: independent
+ * matrices fill the pipeline (and SIMD lanes for real types) instead of one latency chain.
+ * Same arithmetic per matrix as lu4_eliminate, so results do not depend on the lane. */
+#ifndef CYL_LU_LANES
+#define CYL_LU_LANES 8
+#endif
+CYL_LU_INLINE void FN(lu4_eliminate_lanes)(T m[4][9][CYL_LU_LANES], int ncol, int *parity, int *info) {
+    for (int l = 0; l < CYL_LU_LANES; l++) { parity[l] = 0; info[l] = 0; }
+    for (int k = 0; k < 4; k++) {
+        for (int i = k + 1; i < 4; i++) {
+            int c[CYL_LU_LANES];
+            for (int l = 0; l < CYL_LU_LANES; l++) {
+                c[l] = OP(abs1)(m[i][k][l]) > OP(abs1)(m[k][k][l]);
+                parity[l] ^= c[l];
+            }
+            for (int j = k; j < ncol; j++)
+                for (int l = 0; l < CYL_LU_LANES; l++) FN(lu_cswap)(&m[k][j][l], &m[i][j][l], c[l]);
+        }
+        T rpiv[CYL_LU_LANES];
+        for (int l = 0; l < CYL_LU_LANES; l++) {
+            int zero = OP(is_zero)(m[k][k][l]);
+            if (zero && !info[l]) info[l] = k + 1;
+            /* a zero pivot skips the elimination, as in lu4_eliminate */
+            rpiv[l] = zero ? OP(zero)() : OP(div)(OP(one)(), m[k][k][l]);
+        }
+        for (int i = k + 1; i < 4; i++) {
+            T lm[CYL_LU_LANES];
+            for (int l = 0; l < CYL_LU_LANES; l++) lm[l] = OP(mul)(m[i][k][l], rpiv[l]);
+            for (int j = k + 1; j < ncol; j++)
+                for (int l = 0; l < CYL_LU_LANES; l++)
+                    m[i][j][l] = OP(sub)(m[i][j][l], OP(mul)(lm[l], m[k][j][l]));
+        }
+    }
 }
 
 /* ---------------------------------------------------------------- batch plumbing --------- */
@@ -434,7 +485,24 @@ CYL_LU_INLINE int FN(det_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptr
         }
     }
     int status = CYL_OK;
-    for (ptrdiff_t t = t0; t < t1; t++, cyl_batch_next(&local)) {
+    ptrdiff_t t = t0;
+    if (n == 4 && det) {
+        for (; t + CYL_LU_LANES <= t1; t += CYL_LU_LANES) {
+            T m[4][9][CYL_LU_LANES];
+            int parity[CYL_LU_LANES], inf[CYL_LU_LANES];
+            for (int l = 0; l < CYL_LU_LANES; l++, cyl_batch_next(&local)) {
+                const T *am = (const T *)(a + local.offset[0]);
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 4; j++) m[i][j][l] = am[i * rsa + j * csa];
+            }
+            FN(lu4_eliminate_lanes)(m, 4, parity, inf);
+            for (int l = 0; l < CYL_LU_LANES; l++) {
+                T p = OP(mul)(OP(mul)(OP(mul)(m[0][0][l], m[1][1][l]), m[2][2][l]), m[3][3][l]); /* scalar order */
+                det[t + l] = inf[l] ? OP(zero)() : parity[l] ? OP(neg)(p) : p;
+            }
+        }
+    }
+    for (; t < t1; t++, cyl_batch_next(&local)) {
         const T *am = (const T *)(a + local.offset[0]);
         if (tiny) { det[t] = FN(lu_det_tiny)(n, am, rsa, csa); continue; }
         ptrdiff_t info;
