@@ -272,6 +272,12 @@ CYL_LU_INLINE void FN(lu_copy_in)(ptrdiff_t m, ptrdiff_t n, const T *a, ptrdiff_
     }
 }
 
+CYL_LU_INLINE void FN(lu_fill_nan)(ptrdiff_t count, T *x) {
+    R *r = (R *)x; /* T is R or {R re, im} */
+    ptrdiff_t nr = count * (ptrdiff_t)(sizeof(T) / sizeof(R));
+    for (ptrdiff_t i = 0; i < nr; i++) r[i] = (R)NAN;
+}
+
 /* ---------------------------------------------------------------- closed forms, n <= 3 --- */
 #define AT(i, j) a[(i) * rs + (j) * cs]
 
@@ -415,6 +421,62 @@ CYL_LU_INLINE void FN(lu4_eliminate_lanes)(T m[4][9][CYL_LU_LANES], int ncol, in
                 for (int l = 0; l < CYL_LU_LANES; l++)
                     m[i][j][l] = OP(sub)(m[i][j][l], OP(mul)(lm[l], m[k][j][l]));
         }
+    }
+}
+
+/* Back substitution of columns 4..ncol-1 in place, lane-wise, with lu4_back's arithmetic. */
+CYL_LU_INLINE void FN(lu4_back_lanes)(T m[4][9][CYL_LU_LANES], int ncol) {
+    T r[4][CYL_LU_LANES];
+    for (int i = 0; i < 4; i++)
+        for (int l = 0; l < CYL_LU_LANES; l++) r[i][l] = OP(div)(OP(one)(), m[i][i][l]);
+    for (int j = 4; j < ncol; j++)
+        for (int l = 0; l < CYL_LU_LANES; l++) {
+            T x3 = OP(mul)(m[3][j][l], r[3][l]);
+            T x2 = OP(mul)(OP(sub)(m[2][j][l], OP(mul)(m[2][3][l], x3)), r[2][l]);
+            T x1 = OP(mul)(OP(sub)(OP(sub)(m[1][j][l], OP(mul)(m[1][2][l], x2)), OP(mul)(m[1][3][l], x3)), r[1][l]);
+            T x0 = OP(mul)(OP(sub)(OP(sub)(OP(sub)(m[0][j][l], OP(mul)(m[0][1][l], x1)), OP(mul)(m[0][2][l], x2)),
+                                   OP(mul)(m[0][3][l], x3)), r[0][l]);
+            m[0][j][l] = x0; m[1][j][l] = x1; m[2][j][l] = x2; m[3][j][l] = x3;
+        }
+}
+
+/* Lanes of 4x4 inverses (ncol 8) or 4x4 solves with one right-hand side (ncol 9, [A | I | b]):
+ * loads L matrices from the iterator, writes x, info, rcond for t .. t+L-1. */
+CYL_LU_INLINE void FN(lu4_lanes_run)(int ncol, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
+                                     const char *b, ptrdiff_t rsb, cyl_batch *local, ptrdiff_t t,
+                                     T *xout, int *info, R *rcond) {
+    T m[4][9][CYL_LU_LANES];
+    const T *am[CYL_LU_LANES];
+    int parity[CYL_LU_LANES], inf[CYL_LU_LANES];
+    for (int l = 0; l < CYL_LU_LANES; l++, cyl_batch_next(local)) {
+        am[l] = (const T *)(a + local->offset[0]);
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) m[i][j][l] = am[l][i * rsa + j * csa];
+            for (int j = 0; j < 4; j++) m[i][4 + j][l] = i == j ? OP(one)() : OP(zero)();
+        }
+        if (ncol == 9) {
+            const T *bm = (const T *)(b + local->offset[1]);
+            for (int i = 0; i < 4; i++) m[i][8][l] = bm[i * rsb];
+        }
+    }
+    FN(lu4_eliminate_lanes)(m, ncol, parity, inf);
+    FN(lu4_back_lanes)(m, ncol);
+    for (int l = 0; l < CYL_LU_LANES; l++) {
+        ptrdiff_t tl = t + l;
+        T inv4[16];
+        T *x = ncol == 8 ? xout + tl * 16 : xout + tl * 4;
+        info[tl] = inf[l];
+        if (inf[l]) {
+            if (rcond) rcond[tl] = 0;
+            FN(lu_fill_nan)(ncol == 8 ? 16 : 4, x);
+            continue;
+        }
+        T *iv = ncol == 8 ? x : inv4;
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++) iv[i * 4 + j] = m[i][4 + j][l];
+        if (ncol == 9)
+            for (int i = 0; i < 4; i++) x[i] = m[i][8][l];
+        if (rcond) rcond[tl] = FN(lu_rcond_explicit)(4, am[l], rsa, csa, iv);
     }
 }
 
@@ -585,11 +647,6 @@ int CYL_CAT2(cyl_slogdet_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdif
 
 /* ---------------------------------------------------------------- inv / solve ------------ */
 
-CYL_LU_INLINE void FN(lu_fill_nan)(ptrdiff_t count, T *x) {
-    R *r = (R *)x; /* T is R or {R re, im} */
-    ptrdiff_t nr = count * (ptrdiff_t)(sizeof(T) / sizeof(R));
-    for (ptrdiff_t i = 0; i < nr; i++) r[i] = (R)NAN;
-}
 
 /* One workspace per thread: the n x n LU copy, its pivots and 2n for the estimator. */
 typedef struct {
@@ -622,7 +679,11 @@ CYL_LU_INLINE int FN(inv_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptr
         if (st) return st;
     }
     int status = CYL_OK;
-    for (ptrdiff_t t = t0; t < t1; t++, cyl_batch_next(&local)) {
+    ptrdiff_t t = t0;
+    if (n == 4)
+        for (; t + CYL_LU_LANES <= t1; t += CYL_LU_LANES)
+            FN(lu4_lanes_run)(8, a, rsa, csa, NULL, 0, &local, t, out, info, rcond);
+    for (; t < t1; t++, cyl_batch_next(&local)) {
         const T *am = (const T *)(a + local.offset[0]);
         T *x = out + t * nn;
         if (n <= 3) {
@@ -716,7 +777,11 @@ CYL_LU_INLINE int FN(solve_range_n)(ptrdiff_t n, ptrdiff_t k, const char *a, ptr
         if (st) return st;
     }
     int status = CYL_OK;
-    for (ptrdiff_t t = t0; t < t1; t++, cyl_batch_next(&local)) {
+    ptrdiff_t t = t0;
+    if (n == 4 && k == 1)
+        for (; t + CYL_LU_LANES <= t1; t += CYL_LU_LANES)
+            FN(lu4_lanes_run)(9, a, rsa, csa, b, rsb, &local, t, xout, info, rcond);
+    for (; t < t1; t++, cyl_batch_next(&local)) {
         const T *am = (const T *)(a + local.offset[0]);
         const T *bm = (const T *)(b + local.offset[1]);
         T *x = xout + t * nk;
