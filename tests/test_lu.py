@@ -113,6 +113,20 @@ def test_det_exact_values():
         np.testing.assert_array_equal(cla.det(a), exact)
 
 
+def test_det_integer_matrices_exact():
+    # n <= 3: cofactors; 4 <= n <= 12 with small entries: Bareiss in exact double arithmetic
+    # (applies while the Hadamard bound H of the matrix has H**2 < 2**53)
+    rng = np.random.default_rng(6)
+    for n, hi in ((4, 9), (5, 9), (8, 3), (12, 1)):
+        a = rng.integers(-hi, hi + 1, size=(37, n, n))
+        exact = [cla.det_exact(m) for m in a]
+        np.testing.assert_array_equal(cla.det(a), np.array(exact, dtype=float))
+        np.testing.assert_array_equal(cla.det(a.astype(np.float32)), np.array(exact, dtype=np.float32))
+        s, l = cla.slogdet(a[0])
+        assert s == np.sign(exact[0]) and l == np.log(abs(exact[0]))
+    assert cla.det([[1, 2, 3, 4], [5, 6, 7, 8], [2, 6, 4, 8], [3, 1, 1, 2]]) == 72.0
+
+
 def test_singular():
     for n in (1, 2, 3, 4, 6, 40):
         a = np.ones((n, n))

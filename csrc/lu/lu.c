@@ -6,7 +6,7 @@
 #include "cylinalg/gemm.h"
 #include "cylinalg/batch.h"
 #include "cylinalg/threads.h"
-#include "cylinalg/lu.h"
+#include "lu/lu.h"
 #ifdef CYL_HAVE_OPENMP
 #include <omp.h>
 #endif

@@ -278,6 +278,52 @@ CYL_LU_INLINE void FN(lu_fill_nan)(ptrdiff_t count, T *x) {
     for (ptrdiff_t i = 0; i < nr; i++) r[i] = (R)NAN;
 }
 
+#define CYL_LU_BAREISS_MAXN 12
+#if !IS_COMPLEX
+/* Exact det of a real matrix with small integer entries (4 <= n <= 12): Bareiss' fraction-free
+ * elimination in double.  Every intermediate is a minor of A, bounded by the Hadamard bound H,
+ * and every product by H^2; when H^2 < 2^53 all the arithmetic is exact (the divisions are
+ * exact by Bareiss' theorem).  Returns 0 (not applicable) or 1 with *out set. */
+static int FN(lu_det_integer)(ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs, double *out) {
+    double m[CYL_LU_BAREISS_MAXN * CYL_LU_BAREISS_MAXN];
+    const double lim = 67108864.0; /* 2^26 */
+    double h2 = 1;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        double row = 0;
+        for (ptrdiff_t j = 0; j < n; j++) {
+            double v = (double)a[i * rs + j * cs];
+            if (!(v >= -lim && v <= lim) || (double)(int64_t)v != v) return 0;
+            m[i * n + j] = v;
+            row += v * v;
+        }
+        h2 *= row;
+    }
+    if (h2 == 0) { *out = 0; return 1; } /* a zero row */
+    if (!(h2 < 9007199254740992.0)) return 0; /* 2^53 */
+    double prev = 1;
+    int neg = 0;
+    for (ptrdiff_t k = 0; k + 1 < n; k++) {
+        if (m[k * n + k] == 0) {
+            ptrdiff_t p = k + 1;
+            while (p < n && m[p * n + k] == 0) p++;
+            if (p == n) { *out = 0; return 1; }
+            for (ptrdiff_t j = 0; j < n; j++) { double t = m[k * n + j]; m[k * n + j] = m[p * n + j]; m[p * n + j] = t; }
+            neg ^= 1;
+        }
+        double piv = m[k * n + k];
+        for (ptrdiff_t i = k + 1; i < n; i++) {
+            double mik = m[i * n + k];
+            for (ptrdiff_t j = k + 1; j < n; j++)
+                m[i * n + j] = (m[i * n + j] * piv - mik * m[k * n + j]) / prev;
+        }
+        prev = piv;
+    }
+    double d = m[n * n - 1];
+    *out = neg ? -d : d;
+    return 1;
+}
+#endif
+
 /* ---------------------------------------------------------------- closed forms, n <= 3 --- */
 #define AT(i, j) a[(i) * rs + (j) * cs]
 
@@ -486,7 +532,8 @@ CYL_LU_INLINE void FN(lu4_lanes_run)(int ncol, const char *a, ptrdiff_t rsa, ptr
  * for it (independent matrices: results do not depend on the thread count). */
 CYL_INLINE int FN(lu_wants_threads)(ptrdiff_t count, ptrdiff_t n) {
     double work = (double)count * (double)(n + 1) * (double)(n + 1) * (double)(n + 1);
-    return count >= 2 && work >= 4e5;
+    /* threads only pay for themselves on a few ms of work (wake-up costs, shared cores) */
+    return count >= 2 && work >= 3e7;
 }
 
 #ifdef CYL_HAVE_OPENMP
@@ -537,36 +584,71 @@ CYL_LU_INLINE int FN(det_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptr
     ptrdiff_t *ipiv = NULL;
     ptrdiff_t wbuf_piv[8];
     T wbuf[16];
-    int tiny = det != NULL && n <= 3;
-    if (!tiny) {
-        if (n <= 4) { w = wbuf; ipiv = wbuf_piv; }
-        else {
-            w = (T *)cyl_aligned_alloc((size_t)n * (size_t)n, sizeof(T));
-            ipiv = (ptrdiff_t *)cyl_aligned_alloc((size_t)n, sizeof(ptrdiff_t));
-            if (!w || !ipiv) { cyl_aligned_free(w); cyl_aligned_free(ipiv); return CYL_ERR_NOMEM; }
-        }
+    int tiny = n <= 3;
+    if (n <= 4) { w = wbuf; ipiv = wbuf_piv; }
+    else {
+        w = (T *)cyl_aligned_alloc((size_t)n * (size_t)n, sizeof(T));
+        ipiv = (ptrdiff_t *)cyl_aligned_alloc((size_t)n, sizeof(ptrdiff_t));
+        if (!w || !ipiv) { cyl_aligned_free(w); cyl_aligned_free(ipiv); return CYL_ERR_NOMEM; }
     }
+
     int status = CYL_OK;
     ptrdiff_t t = t0;
     if (n == 4 && det) {
         for (; t + CYL_LU_LANES <= t1; t += CYL_LU_LANES) {
             T m[4][9][CYL_LU_LANES];
             int parity[CYL_LU_LANES], inf[CYL_LU_LANES];
+            const T *lane_ptr[CYL_LU_LANES];
             for (int l = 0; l < CYL_LU_LANES; l++, cyl_batch_next(&local)) {
                 const T *am = (const T *)(a + local.offset[0]);
+                lane_ptr[l] = am;
                 for (int i = 0; i < 4; i++)
                     for (int j = 0; j < 4; j++) m[i][j][l] = am[i * rsa + j * csa];
             }
+            (void)lane_ptr;
             FN(lu4_eliminate_lanes)(m, 4, parity, inf);
             for (int l = 0; l < CYL_LU_LANES; l++) {
                 T p = OP(mul)(OP(mul)(OP(mul)(m[0][0][l], m[1][1][l]), m[2][2][l]), m[3][3][l]); /* scalar order */
                 det[t + l] = inf[l] ? OP(zero)() : parity[l] ? OP(neg)(p) : p;
             }
+#if !IS_COMPLEX
+            /* integer matrices: exact value (the check fails at the first non-integer entry) */
+            for (int l = 0; l < CYL_LU_LANES; l++) {
+                double exact;
+                if (FN(lu_det_integer)(4, lane_ptr[l], rsa, csa, &exact)) det[t + l] = (T)exact;
+            }
+#endif
         }
     }
     for (; t < t1; t++, cyl_batch_next(&local)) {
         const T *am = (const T *)(a + local.offset[0]);
-        if (tiny) { det[t] = FN(lu_det_tiny)(n, am, rsa, csa); continue; }
+        if (tiny) {
+            T d = FN(lu_det_tiny)(n, am, rsa, csa);
+            if (det) { det[t] = d; continue; }
+            R ad = OP(abs)(d);
+            /* the closed form serves slogdet unless it under/overflowed (then LU's log-sum) */
+            if (isnormal(ad)) {
+                sign[t] = OP(scale)(d, (R)1 / ad);
+#if !IS_COMPLEX
+                sign[t] = d > 0 ? (R)1 : (R)-1;
+#endif
+                logabs[t] = (R)log((double)ad);
+                continue;
+            }
+        }
+#if !IS_COMPLEX
+        if (n >= 4 && n <= CYL_LU_BAREISS_MAXN) {
+            double exact;
+            if (FN(lu_det_integer)(n, am, rsa, csa, &exact)) {
+                if (det) det[t] = (T)exact;
+                else {
+                    sign[t] = exact > 0 ? (T)1 : exact < 0 ? (T)-1 : (T)0;
+                    logabs[t] = exact == 0 ? -(R)INFINITY : (R)log(fabs(exact));
+                }
+                continue;
+            }
+        }
+#endif
         ptrdiff_t info;
         int odd = 0;
         if (n == 4) {

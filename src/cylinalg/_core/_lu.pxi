@@ -2,7 +2,7 @@
 # operands validated by linalg.py and C-contiguous outputs; the *_small functions are the
 # per-call fast paths for one plain 2-d ndarray (they return None to send anything unusual,
 # singular or ill-conditioned through the general Python path).
-cdef extern from "cylinalg/lu.h":
+cdef extern from "lu/lu.h":
     int cyl_det(int dt, ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
                 const cyl_batch *it, void *det) nogil
     int cyl_slogdet(int dt, ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
