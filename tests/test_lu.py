@@ -254,6 +254,15 @@ def test_lu_factor_solve_match_scipy(rng, dtype, n):
     _close(cla.lu_solve((np.asfortranarray(lu), piv), b), np.linalg.solve(a, b), dtype, 10)
 
 
+def test_lu_empty_shapes():
+    sl = pytest.importorskip("scipy.linalg")
+    for shape in [(0, 3), (3, 0), (0, 0)]:
+        assert [x.shape for x in cla.lu(np.zeros(shape))] == [x.shape for x in sl.lu(np.zeros(shape))]
+    assert [x.shape for x in cla.lu(np.zeros((0, 3, 3)))] == [(0, 3, 3)] * 3
+    lu, piv = cla.lu_factor(np.zeros((2, 3, 0)))
+    assert lu.shape == (2, 3, 0) and piv.shape == (2, 0)
+
+
 def test_lu_factor_singular_warns_and_bad_piv():
     with pytest.warns(cla.LinAlgWarning, match="exactly zero"):
         cla.lu_factor(np.ones((3, 3)))

@@ -364,8 +364,8 @@ def lu(a: ArrayLike, permute_l: bool = False, overwrite_a: bool = False, check_f
     upper = np.triu(packed[..., :k, :])
     # perm[i] = the row of a that ends up in row i of L @ U: replay the interchanges
     batch = a.shape[:-2]
-    flat_piv = piv.reshape(-1, k)
-    count = flat_piv.shape[0]
+    count = int(np.prod(batch, dtype=np.int64))
+    flat_piv = piv.reshape(count, k)
     perm = np.broadcast_to(np.arange(m), (count, m)).copy()
     rows = np.arange(count)
     for j in range(k):
