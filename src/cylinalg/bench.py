@@ -107,8 +107,31 @@ def _cases_basics(rng, quick):
 
 
 def _cases_lu(rng, quick):
-    """LU family: det, inv, solve, ..."""
+    """LU family: det, inv, solve on single tiny, stacked and larger matrices."""
     out = []
+    for n in (2, 3, 4):
+        a = _rand(rng, (n, n)) + 2 * n * np.eye(n)
+        b = _rand(rng, (n,))
+        out.append(Case("det", f"{n}x{n}", lambda a=a: cla.det(a), lambda a=a: np.linalg.det(a)))
+        out.append(Case("inv", f"{n}x{n}", lambda a=a: cla.inv(a), lambda a=a: np.linalg.inv(a)))
+        out.append(Case("solve", f"{n}x{n}", lambda a=a, b=b: cla.solve(a, b),
+                        lambda a=a, b=b: np.linalg.solve(a, b)))
+    count = 10_000 if quick else 100_000
+    for n in (2, 3, 4, 8):
+        a = _rand(rng, (count, n, n)) + 2 * n * np.eye(n)
+        b = _rand(rng, (count, n, 1))
+        size = f"{count}x{n}x{n}"
+        out.append(Case("det stack", size, lambda a=a: cla.det(a), lambda a=a: np.linalg.det(a)))
+        out.append(Case("inv stack", size, lambda a=a: cla.inv(a), lambda a=a: np.linalg.inv(a)))
+        out.append(Case("solve stack", size, lambda a=a, b=b: cla.solve(a, b),
+                        lambda a=a, b=b: np.linalg.solve(a, b)))
+    for n in (64, 256) if quick else (64, 256, 1024):
+        a = _rand(rng, (n, n)) / np.sqrt(n) + np.eye(n)  # det stays in range
+        b = _rand(rng, (n,))
+        out.append(Case("det", f"{n}x{n}", lambda a=a: cla.det(a), lambda a=a: np.linalg.det(a)))
+        out.append(Case("inv", f"{n}x{n}", lambda a=a: cla.inv(a), lambda a=a: np.linalg.inv(a)))
+        out.append(Case("solve", f"{n}x{n}", lambda a=a, b=b: cla.solve(a, b),
+                        lambda a=a, b=b: np.linalg.solve(a, b)))
     return out
 
 
