@@ -18,19 +18,23 @@ static void ukr_d_6x8(ptrdiff_t k, const void *alpha_, const void *ap_, const vo
     const double *ap = (const double *)ap_, *bp = (const double *)bp_;
     double *c = (double *)c_;
     const double alpha = *(const double *)alpha_, beta = *(const double *)beta_;
-    __m256d acc[D_MR][2];
-    for (int i = 0; i < D_MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_pd();
+    /* Named accumulators: an array here makes gcc spill them to the stack every step. */
+    __m256d c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_pd();
+#pragma GCC unroll 4
     for (ptrdiff_t p = 0; p < k; p++) {
-        __m256d b0 = _mm256_loadu_pd(bp), b1 = _mm256_loadu_pd(bp + 4);
+        __m256d b0 = _mm256_loadu_pd(bp), b1 = _mm256_loadu_pd(bp + 4), ai;
         _mm_prefetch((const char *)(bp + 64), _MM_HINT_T0);
-        for (int i = 0; i < D_MR; i++) {
-            __m256d ai = _mm256_broadcast_sd(ap + i);
-            acc[i][0] = _mm256_fmadd_pd(ai, b0, acc[i][0]);
-            acc[i][1] = _mm256_fmadd_pd(ai, b1, acc[i][1]);
-        }
+#define D_ROW(i)                                                                           \
+        ai = _mm256_broadcast_sd(ap + i);                                                  \
+        c##i##0 = _mm256_fmadd_pd(ai, b0, c##i##0);                                        \
+        c##i##1 = _mm256_fmadd_pd(ai, b1, c##i##1);
+        D_ROW(0) D_ROW(1) D_ROW(2) D_ROW(3) D_ROW(4) D_ROW(5)
+#undef D_ROW
         ap += D_MR;
         bp += D_NR;
     }
+    __m256d acc[D_MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
     __m256d va = _mm256_set1_pd(alpha), vb = _mm256_set1_pd(beta);
     if (csc == 1) {
         for (int i = 0; i < D_MR; i++) {
@@ -65,19 +69,22 @@ static void ukr_s_6x16(ptrdiff_t k, const void *alpha_, const void *ap_, const v
     const float *ap = (const float *)ap_, *bp = (const float *)bp_;
     float *c = (float *)c_;
     const float alpha = *(const float *)alpha_, beta = *(const float *)beta_;
-    __m256 acc[S_MR][2];
-    for (int i = 0; i < S_MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+#pragma GCC unroll 4
     for (ptrdiff_t p = 0; p < k; p++) {
-        __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
+        __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8), ai;
         _mm_prefetch((const char *)(bp + 128), _MM_HINT_T0);
-        for (int i = 0; i < S_MR; i++) {
-            __m256 ai = _mm256_broadcast_ss(ap + i);
-            acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
-            acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
-        }
+#define S_ROW(i)                                                                           \
+        ai = _mm256_broadcast_ss(ap + i);                                                  \
+        c##i##0 = _mm256_fmadd_ps(ai, b0, c##i##0);                                        \
+        c##i##1 = _mm256_fmadd_ps(ai, b1, c##i##1);
+        S_ROW(0) S_ROW(1) S_ROW(2) S_ROW(3) S_ROW(4) S_ROW(5)
+#undef S_ROW
         ap += S_MR;
         bp += S_NR;
     }
+    __m256 acc[S_MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
     __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
     if (csc == 1) {
         for (int i = 0; i < S_MR; i++) {
@@ -116,21 +123,25 @@ static void ukr_z_3x4(ptrdiff_t k, const void *alpha_, const void *ap_, const vo
     const double *ap = (const double *)ap_, *bp = (const double *)bp_;
     double *c = (double *)c_;
     const double *alpha = (const double *)alpha_, *beta = (const double *)beta_;
-    __m256d accr[Z_MR][2], acci[Z_MR][2];
-    for (int i = 0; i < Z_MR; i++)
-        accr[i][0] = accr[i][1] = acci[i][0] = acci[i][1] = _mm256_setzero_pd();
+    __m256d r00, r01, r10, r11, r20, r21, m00, m01, m10, m11, m20, m21;
+    r00 = r01 = r10 = r11 = r20 = r21 = m00 = m01 = m10 = m11 = m20 = m21 = _mm256_setzero_pd();
+#pragma GCC unroll 4
     for (ptrdiff_t p = 0; p < k; p++) {
-        __m256d b0 = _mm256_loadu_pd(bp), b1 = _mm256_loadu_pd(bp + 4);
-        for (int i = 0; i < Z_MR; i++) {
-            __m256d ar = _mm256_broadcast_sd(ap + 2 * i), ai = _mm256_broadcast_sd(ap + 2 * i + 1);
-            accr[i][0] = _mm256_fmadd_pd(ar, b0, accr[i][0]);
-            accr[i][1] = _mm256_fmadd_pd(ar, b1, accr[i][1]);
-            acci[i][0] = _mm256_fmadd_pd(ai, b0, acci[i][0]);
-            acci[i][1] = _mm256_fmadd_pd(ai, b1, acci[i][1]);
-        }
+        __m256d b0 = _mm256_loadu_pd(bp), b1 = _mm256_loadu_pd(bp + 4), ar, ai;
+#define Z_ROW(x)                                                                      \
+        ar = _mm256_broadcast_sd(ap + 2 * x);                                                             \
+        ai = _mm256_broadcast_sd(ap + 2 * x + 1);                                                         \
+        r##x##0 = _mm256_fmadd_pd(ar, b0, r##x##0);                                                   \
+        r##x##1 = _mm256_fmadd_pd(ar, b1, r##x##1);                                                   \
+        m##x##0 = _mm256_fmadd_pd(ai, b0, m##x##0);                                                   \
+        m##x##1 = _mm256_fmadd_pd(ai, b1, m##x##1);
+        Z_ROW(0) Z_ROW(1) Z_ROW(2)
+#undef Z_ROW
         ap += 2 * Z_MR;
         bp += 2 * Z_NR;
     }
+    __m256d accr[Z_MR][2] = {{r00, r01}, {r10, r11}, {r20, r21}};
+    __m256d acci[Z_MR][2] = {{m00, m01}, {m10, m11}, {m20, m21}};
     __m256d alr = _mm256_set1_pd(alpha[0]), ali = _mm256_set1_pd(alpha[1]);
     __m256d ber = _mm256_set1_pd(beta[0]), bei = _mm256_set1_pd(beta[1]);
     int beta_zero = beta[0] == 0.0 && beta[1] == 0.0;
@@ -175,21 +186,25 @@ static void ukr_c_3x8(ptrdiff_t k, const void *alpha_, const void *ap_, const vo
     const float *ap = (const float *)ap_, *bp = (const float *)bp_;
     float *c = (float *)c_;
     const float *alpha = (const float *)alpha_, *beta = (const float *)beta_;
-    __m256 accr[C_MR][2], acci[C_MR][2];
-    for (int i = 0; i < C_MR; i++)
-        accr[i][0] = accr[i][1] = acci[i][0] = acci[i][1] = _mm256_setzero_ps();
+    __m256 r00, r01, r10, r11, r20, r21, m00, m01, m10, m11, m20, m21;
+    r00 = r01 = r10 = r11 = r20 = r21 = m00 = m01 = m10 = m11 = m20 = m21 = _mm256_setzero_ps();
+#pragma GCC unroll 4
     for (ptrdiff_t p = 0; p < k; p++) {
-        __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
-        for (int i = 0; i < C_MR; i++) {
-            __m256 ar = _mm256_broadcast_ss(ap + 2 * i), ai = _mm256_broadcast_ss(ap + 2 * i + 1);
-            accr[i][0] = _mm256_fmadd_ps(ar, b0, accr[i][0]);
-            accr[i][1] = _mm256_fmadd_ps(ar, b1, accr[i][1]);
-            acci[i][0] = _mm256_fmadd_ps(ai, b0, acci[i][0]);
-            acci[i][1] = _mm256_fmadd_ps(ai, b1, acci[i][1]);
-        }
+        __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8), ar, ai;
+#define C_ROW(x)                                                                      \
+        ar = _mm256_broadcast_ss(ap + 2 * x);                                                             \
+        ai = _mm256_broadcast_ss(ap + 2 * x + 1);                                                         \
+        r##x##0 = _mm256_fmadd_ps(ar, b0, r##x##0);                                                   \
+        r##x##1 = _mm256_fmadd_ps(ar, b1, r##x##1);                                                   \
+        m##x##0 = _mm256_fmadd_ps(ai, b0, m##x##0);                                                   \
+        m##x##1 = _mm256_fmadd_ps(ai, b1, m##x##1);
+        C_ROW(0) C_ROW(1) C_ROW(2)
+#undef C_ROW
         ap += 2 * C_MR;
         bp += 2 * C_NR;
     }
+    __m256 accr[C_MR][2] = {{r00, r01}, {r10, r11}, {r20, r21}};
+    __m256 acci[C_MR][2] = {{m00, m01}, {m10, m11}, {m20, m21}};
     __m256 alr = _mm256_set1_ps(alpha[0]), ali = _mm256_set1_ps(alpha[1]);
     __m256 ber = _mm256_set1_ps(beta[0]), bei = _mm256_set1_ps(beta[1]);
     int beta_zero = beta[0] == 0.0f && beta[1] == 0.0f;
