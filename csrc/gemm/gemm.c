@@ -12,6 +12,11 @@
 #include "cylinalg/threads.h"
 #include "gemm_internal.h"
 
+static int g_force_packed = 0;
+void cyl_gemm_set_force_packed(int on) { g_force_packed = on; }
+#define CYL_GEMM_USE_SMALL(kr, m, n, k) \
+    (!g_force_packed && (n) <= CYL_SMALL_NMAX && (m) * (n) * (k) <= (kr)->small_max)
+
 #define SFX ref
 #define TC s
 #include "gemm_small.tmpl.h"
@@ -57,7 +62,7 @@ int cyl_gemm_batched(int dtype, int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k
                      char *c, ptrdiff_t rsc, ptrdiff_t csc, cyl_batch *it, int nthreads) {
     const cyl_gemm_kernel *kr = &cyl_kernels()->gemm[dtype];
     if (it->count <= 0 || m <= 0 || n <= 0) return CYL_OK;
-    if (k > 0 && n <= CYL_SMALL_NMAX && m * n * k <= kr->small_max) {
+    if (k > 0 && CYL_GEMM_USE_SMALL(kr, m, n, k)) {
         kr->stack(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
         return CYL_OK;
     }

@@ -125,7 +125,7 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         return CYL_OK;
     }
     const cyl_gemm_kernel *kr = &cyl_kernels()->gemm[DTYPE];
-    if (n <= CYL_SMALL_NMAX && m * n * k <= kr->small_max) {
+    if (CYL_GEMM_USE_SMALL(kr, m, n, k)) {
         kr->small(conja, conjb, m, n, k, &alpha, a, rsa, csa, b, rsb, csb, &beta, c, rsc, csc);
         return CYL_OK;
     }

@@ -64,6 +64,9 @@ int cyl_gemm_batched(int dtype, int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k
                      ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
                      char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it, int nthreads);
 
+/* Test hook: nonzero sends every product through the packed path (no small/stack shortcut). */
+void cyl_gemm_set_force_packed(int on);
+
 /* One core's double-precision FMA throughput probe: runs `iters` rounds of independent FMA
  * chains (8 flops per 4-wide FMA); returns a value that depends on the work so it is not
  * optimised away.  0 flops are done (returns -1) when the build has no AVX2 kernels. */

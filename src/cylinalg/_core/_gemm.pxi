@@ -16,6 +16,7 @@ cdef extern from "cylinalg/gemm.h":
     int cyl_gemm_batched(int dtype, int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
                          ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
                          char *c, ptrdiff_t rsc, ptrdiff_t csc, cyl_batch *it, int nthreads) nogil
+    void cyl_gemm_set_force_packed(int on) nogil
     double cyl_fma_peak_run(long iters) nogil
     long cyl_fma_peak_flops_per_iter() nogil
 
@@ -180,3 +181,8 @@ def _fma_peak_run(long iters):
 def _matmul_kernel(cnp.ndarray a, cnp.ndarray b, bint conj_a=False):
     """op(a) @ b into a new array, for kernel-ready operands of one kernel dtype (>= 2-d)."""
     return _matmul_arrays(a, b, conj_a)
+
+
+def _gemm_force_packed(bint on):
+    """Test hook: route every product through the packed driver (True) or not (False)."""
+    cyl_gemm_set_force_packed(on)
