@@ -46,7 +46,7 @@ def test_shapes_and_broadcast(dtype, sa, sb, rng):
     _close(got, want)
 
 
-@pytest.mark.parametrize("n", [2, 3, 4, 5])
+@pytest.mark.parametrize("n", [2, 3, 4, 5, 7, 9, 13, 24])
 def test_tiny_stacks(arch, dtype, n, rng):
     a, b = random_array(rng, (50, n, n), dtype), random_array(rng, (50, n, n), dtype)
     _close(cla.matmul(a, b), np.matmul(a, b))

@@ -51,7 +51,7 @@ void cyl_gemm_ref_kernels(cyl_gemm_kernel out[4]) {
         out[i].mc = 128;
         out[i].kc = 256;
         out[i].nc = 2048;
-        out[i].small_max = 16 * 16 * 16;
+        out[i].small_max = 12 * 12 * 12;
         out[i].name = "ref 4x4";
     }
 }

@@ -111,6 +111,43 @@ static void FN(macro_kernel)(const cyl_gemm_kernel *kr, ptrdiff_t mb, ptrdiff_t 
 
 static ptrdiff_t FN(round_up)(ptrdiff_t x, ptrdiff_t r) { return (x + r - 1) / r * r; }
 
+/* The jc / pc / ic loops run by thread tid of nt (B panel packed cooperatively, ic blocks
+ * dealt round-robin; barriers are no-ops outside a parallel region). */
+static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrdiff_t m,
+                           ptrdiff_t n, ptrdiff_t k, T alpha, const T *a, ptrdiff_t rsa,
+                           ptrdiff_t csa, const T *b, ptrdiff_t rsb, ptrdiff_t csb, T beta, T *c,
+                           ptrdiff_t rsc, ptrdiff_t csc, ptrdiff_t mc, ptrdiff_t nc,
+                           ptrdiff_t nblocks, T *bpack, T *apack, int tid, int nt) {
+    const ptrdiff_t mr = kr->mr, nr = kr->nr, kc = kr->kc;
+    for (ptrdiff_t jc = 0; jc < n; jc += nc) {
+        ptrdiff_t nb = n - jc < nc ? n - jc : nc;
+        ptrdiff_t npanels = (nb + nr - 1) / nr;
+        for (ptrdiff_t pc = 0; pc < k; pc += kc) {
+            ptrdiff_t kb = k - pc < kc ? k - pc : kc;
+            T beta_pc = pc == 0 ? beta : OP(one)();
+            ptrdiff_t jp0 = npanels * tid / nt, jp1 = npanels * (tid + 1) / nt;
+            FN(pack_b)(conjb, nb, kb, b + pc * rsb + jc * csb, rsb, csb, (int)nr, jp0, jp1, bpack);
+#ifdef CYL_HAVE_OPENMP
+            if (nt > 1) {
+#pragma omp barrier
+            }
+#endif
+            for (ptrdiff_t blk = tid; blk < nblocks; blk += nt) {
+                ptrdiff_t ic = blk * mc;
+                ptrdiff_t mb = m - ic < mc ? m - ic : mc;
+                FN(pack_a)(conja, mb, kb, a + ic * rsa + pc * csa, rsa, csa, (int)mr, apack);
+                FN(macro_kernel)(kr, mb, nb, kb, alpha, apack, bpack, beta_pc,
+                                 c + ic * rsc + jc * csc, rsc, csc);
+            }
+#ifdef CYL_HAVE_OPENMP
+            if (nt > 1) {
+#pragma omp barrier
+            }
+#endif
+        }
+    }
+}
+
 int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,
                  const T *a, ptrdiff_t rsa, ptrdiff_t csa, const T *b, ptrdiff_t rsb,
                  ptrdiff_t csb, T beta, T *c, ptrdiff_t rsc, ptrdiff_t csc, int nthreads) {
@@ -152,42 +189,20 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         if (g > 1) cyl_threads_release(g);
         return CYL_ERR_NOMEM;
     }
-    T *bpack = work;
     const ptrdiff_t nblocks = (m + mc - 1) / mc;
+    if (g == 1) { /* no parallel region at all: entering one costs about a microsecond */
+        FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc,
+                       csc, mc, nc, nblocks, work, work + bsize, 0, 1);
+    } else {
 #ifdef CYL_HAVE_OPENMP
-#pragma omp parallel num_threads(g) if (g > 1)
-#endif
-    {
-#ifdef CYL_HAVE_OPENMP
-        int tid = omp_get_thread_num(), nt = omp_get_num_threads();
-#else
-        int tid = 0, nt = 1;
-#endif
-        T *apack = work + bsize + (size_t)tid * asize;
-        for (ptrdiff_t jc = 0; jc < n; jc += nc) {
-            ptrdiff_t nb = n - jc < nc ? n - jc : nc;
-            ptrdiff_t npanels = (nb + nr - 1) / nr;
-            for (ptrdiff_t pc = 0; pc < k; pc += kc) {
-                ptrdiff_t kb = k - pc < kc ? k - pc : kc;
-                T beta_pc = pc == 0 ? beta : OP(one)();
-                ptrdiff_t jp0 = npanels * tid / nt, jp1 = npanels * (tid + 1) / nt;
-                FN(pack_b)(conjb, nb, kb, b + pc * rsb + jc * csb, rsb, csb, (int)nr, jp0, jp1,
-                           bpack);
-#ifdef CYL_HAVE_OPENMP
-#pragma omp barrier
-#endif
-                for (ptrdiff_t blk = tid; blk < nblocks; blk += nt) {
-                    ptrdiff_t ic = blk * mc;
-                    ptrdiff_t mb = m - ic < mc ? m - ic : mc;
-                    FN(pack_a)(conja, mb, kb, a + ic * rsa + pc * csa, rsa, csa, (int)mr, apack);
-                    FN(macro_kernel)(kr, mb, nb, kb, alpha, apack, bpack, beta_pc,
-                                     c + ic * rsc + jc * csc, rsc, csc);
-                }
-#ifdef CYL_HAVE_OPENMP
-#pragma omp barrier
-#endif
-            }
+#pragma omp parallel num_threads(g)
+        {
+            int tid = omp_get_thread_num(), nt = omp_get_num_threads();
+            FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c,
+                           rsc, csc, mc, nc, nblocks, work, work + bsize + (size_t)tid * asize,
+                           tid, nt);
         }
+#endif
     }
     cyl_aligned_free(work);
     if (g > 1) cyl_threads_release(g);

@@ -8,8 +8,13 @@
 #define SMALL_FMA(acc, x, y) OP(fma)(acc, x, y)
 #else
 #define SMALL_FMA(acc, x, y) CYL_CAT2(SMALL_FMA_, TC)(acc, x, y)
+#ifdef __FMA__ /* a hardware FMA; without it fma() is a slow libm call */
 #define SMALL_FMA_s(acc, x, y) fmaf(x, y, acc)
 #define SMALL_FMA_d(acc, x, y) fma(x, y, acc)
+#else
+#define SMALL_FMA_s(acc, x, y) ((acc) + (x) * (y))
+#define SMALL_FMA_d(acc, x, y) ((acc) + (x) * (y))
+#endif
 #endif
 
 /* C = alpha*op(A)*op(B) + beta*C for n <= CYL_SMALL_NMAX. */
@@ -42,7 +47,16 @@ static __attribute__((always_inline)) inline void SNAME(small_body)(
     }
 }
 
-static void SNAME(cyl_gemm_small)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+/* No memset/memcpy calls for the short row loops: a libc call per row costs more than the row. */
+#ifndef CYL_NO_LIBC_IDIOMS
+#if defined(__GNUC__) && !defined(__clang__)
+#define CYL_NO_LIBC_IDIOMS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define CYL_NO_LIBC_IDIOMS
+#endif
+#endif
+
+CYL_NO_LIBC_IDIOMS static void SNAME(cyl_gemm_small)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
                                   const void *alpha, const void *a, ptrdiff_t rsa, ptrdiff_t csa,
                                   const void *b, ptrdiff_t rsb, ptrdiff_t csb, const void *beta,
                                   void *c, ptrdiff_t rsc, ptrdiff_t csc) {
@@ -54,10 +68,7 @@ static void SNAME(cyl_gemm_small)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n
 static __attribute__((always_inline)) inline void SNAME(stack_fixed)(
     int conja, const ptrdiff_t s, const char *a, ptrdiff_t rsa, ptrdiff_t csa, const char *b,
     ptrdiff_t rsb, ptrdiff_t csb, char *c, ptrdiff_t rsc, ptrdiff_t csc, cyl_batch *it) {
-    for (ptrdiff_t t = 0; t < it->count; t++) {
-        const T *at = (const T *)(a + it->offset[0]);
-        const T *bt = (const T *)(b + it->offset[1]);
-        T *ct = (T *)(c + it->offset[2]);
+    CYL_STACK_LOOP(it, T, a, b, c, {
         T acc[4][4];
         for (ptrdiff_t i = 0; i < s; i++)
             for (ptrdiff_t j = 0; j < s; j++) acc[i][j] = OP(zero)();
@@ -69,11 +80,10 @@ static __attribute__((always_inline)) inline void SNAME(stack_fixed)(
             }
         for (ptrdiff_t i = 0; i < s; i++)
             for (ptrdiff_t j = 0; j < s; j++) ct[i * rsc + j * csc] = acc[i][j];
-        cyl_batch_next(it);
-    }
+    });
 }
 
-static void SNAME(cyl_gemm_stack)(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+CYL_NO_LIBC_IDIOMS static void SNAME(cyl_gemm_stack)(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
                                   const char *a, ptrdiff_t rsa, ptrdiff_t csa, const char *b,
                                   ptrdiff_t rsb, ptrdiff_t csb, char *c, ptrdiff_t rsc,
                                   ptrdiff_t csc, struct cyl_batch *it) {
@@ -82,12 +92,10 @@ static void SNAME(cyl_gemm_stack)(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t
         if (m == 3) { SNAME(stack_fixed)(0, 3, a, rsa, csa, b, rsb, csb, c, rsc, csc, it); return; }
         if (m == 4) { SNAME(stack_fixed)(0, 4, a, rsa, csa, b, rsb, csb, c, rsc, csc, it); return; }
     }
-    for (ptrdiff_t t = 0; t < it->count; t++) {
-        SNAME(small_body)(conja, 0, m, n, k, OP(one)(), (const T *)(a + it->offset[0]), rsa, csa,
-                          (const T *)(b + it->offset[1]), rsb, csb, OP(zero)(),
-                          (T *)(c + it->offset[2]), rsc, csc);
-        cyl_batch_next(it);
-    }
+    CYL_STACK_LOOP(it, T, a, b, c, {
+        SNAME(small_body)(conja, 0, m, n, k, OP(one)(), at, rsa, csa, bt, rsb, csb, OP(zero)(), ct,
+                          rsc, csc);
+    });
 }
 
 static void SNAME(fill_small)(cyl_gemm_kernel *kr) {

@@ -257,6 +257,6 @@ void cyl_gemm_avx2_kernels(cyl_gemm_kernel out[4]) {
     out[CYL_C64].mr = C_MR; out[CYL_C64].nr = C_NR;
     out[CYL_C64].mc = 144; out[CYL_C64].kc = 256; out[CYL_C64].nc = 4080;
     out[CYL_C64].name = "avx2 3x8 (complex)";
-    for (int i = 0; i < 4; i++) out[i].small_max = 32 * 32 * 32;
+    for (int i = 0; i < 4; i++) out[i].small_max = 12 * 12 * 12; /* measured crossover */
     cyl_gemm_small_avx2_kernels(out);
 }
