@@ -144,3 +144,13 @@ def test_bitwise_reproducible_per_thread_count(dtype, rng):
 def test_fma_peak_probe():
     flops, checksum = _kernels._fma_peak_run(1000)
     assert flops >= 0 and np.isfinite(checksum)
+
+
+def test_threadpoolctl_limits_openmp_pool():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import cylinalg as cla
+
+    before = cla.get_num_threads()
+    with threadpoolctl.threadpool_limits(1, user_api="openmp"):
+        assert cla.get_num_threads() == 1
+    assert cla.get_num_threads() == before

@@ -15,7 +15,7 @@
 static int g_force_packed = 0;
 void cyl_gemm_set_force_packed(int on) { g_force_packed = on; }
 #define CYL_GEMM_USE_SMALL(kr, m, n, k) \
-    (!g_force_packed && (n) <= CYL_SMALL_NMAX && (m) * (n) * (k) <= (kr)->small_max)
+    (!g_force_packed && (n) <= CYL_SMALL_NMAX && (double)(m) * (double)(n) * (double)(k) <= (double)(kr)->small_max)
 
 #define SFX ref
 #define TC s

@@ -68,7 +68,7 @@ cdef cnp.ndarray _matmul_arrays(cnp.ndarray a, cnp.ndarray b, bint conj_a):
     cdef char *pc = <char *>cnp.PyArray_DATA(c)
     cdef int status
     cdef int ca = conj_a
-    if m * n * k < 4096 and it.count < 64:  # tiny: releasing the GIL costs more than the product
+    if <double>m * <double>n * <double>k < 4096 and it.count < 64:  # tiny: releasing the GIL costs more than the product
         status = cyl_gemm_batched(dt, ca, m, n, k, pa, rsa, csa, pb, rsb, csb, pc, n, 1, &it, 0)
     else:
         with nogil:
