@@ -150,7 +150,10 @@ def write_markdown(rows, threads, peak0, peak1, quick, outdir):
                 f"FMA peak of one core measured in the same run: {peak0:.1f} GFLOP/s before, "
                 f"{peak1:.1f} after (float64; float32 rows use twice that).\n"
                 f"Medians of interleaved rounds in one process; ratio = numpy time / cylinalg time "
-                f"(> 1: cylinalg faster), [min-max] over rounds.\n\n")
+                f"(> 1: cylinalg faster), [min-max] over rounds.\n"
+                f"Command: `python {' '.join(sys.argv)}`; load average at the end "
+                f"{', '.join(f'{x:.1f}' for x in _loadavg())} (a busy machine makes the 2-thread rows, "
+                f"and a peak below ~45 GFLOP/s, unreliable).\n\n")
         f.write("| dtype | case | n | cylinalg | numpy | cyl GF/s | numpy GF/s | ratio | spread | cyl % peak | numpy % peak |\n")
         f.write("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|\n")
         for r in rows:
@@ -158,6 +161,13 @@ def write_markdown(rows, threads, peak0, peak1, quick, outdir):
                     f"{r['ours_gf']:.1f} | {r['numpy_gf']:.1f} | {r['ratio']:.2f} | {r['lo']:.2f}-{r['hi']:.2f} | "
                     f"{r['frac'] * 100:.0f}% | {r['np_frac'] * 100:.0f}% |\n")
     print(f"# wrote {path}")
+
+
+def _loadavg():
+    try:
+        return os.getloadavg()
+    except OSError:
+        return (float("nan"),) * 3
 
 
 def _fmt(t):
