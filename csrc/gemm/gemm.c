@@ -63,6 +63,21 @@ int cyl_gemm_batched(int dtype, int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k
     const cyl_gemm_kernel *kr = &cyl_kernels()->gemm[dtype];
     if (it->count <= 0 || m <= 0 || n <= 0) return CYL_OK;
     if (k > 0 && CYL_GEMM_USE_SMALL(kr, m, n, k)) {
+        if (it->count == 1) { /* one matrix: the single-product small kernel is the faster one */
+            static const float one_s = 1, zero_s = 0;
+            static const double one_d = 1, zero_d = 0;
+            static const cyl_cf one_c = {1, 0}, zero_c = {0, 0};
+            static const cyl_cd one_z = {1, 0}, zero_z = {0, 0};
+            const void *one = dtype == CYL_F32 ? (const void *)&one_s
+                              : dtype == CYL_F64 ? (const void *)&one_d
+                              : dtype == CYL_C64 ? (const void *)&one_c : (const void *)&one_z;
+            const void *zero = dtype == CYL_F32 ? (const void *)&zero_s
+                               : dtype == CYL_F64 ? (const void *)&zero_d
+                               : dtype == CYL_C64 ? (const void *)&zero_c : (const void *)&zero_z;
+            kr->small(conja, 0, m, n, k, one, a + it->offset[0], rsa, csa, b + it->offset[1], rsb,
+                      csb, zero, c + it->offset[2], rsc, csc);
+            return CYL_OK;
+        }
         kr->stack(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
         return CYL_OK;
     }
