@@ -154,3 +154,19 @@ def test_threadpoolctl_limits_openmp_pool():
     with threadpoolctl.threadpool_limits(1, user_api="openmp"):
         assert cla.get_num_threads() == 1
     assert cla.get_num_threads() == before
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(3001, 64, 64), (1000, 7, 33), (517, 64, 65), (70, 3, 1)])
+def test_tall_narrow(arch, dtype, shape, rng):
+    m, n, k = shape
+    a = random_array(rng, (m, k), dtype)
+    b = random_array(rng, (k, n), dtype)
+    for threads in (1, 2):
+        c = np.full((m, n), np.nan, dtype)
+        _kernels.gemm(1.0, a, b, 0.0, c, nthreads=threads)
+        _check(c, _ref(1.0, a, b, 0.0, c), a, b, dtype)
+        c2 = random_array(rng, (m, n), dtype)
+        want = _ref(-1.0, a, b, 1.0, c2)
+        _kernels.gemm(-1.0, a, b, 1.0, c2, nthreads=threads)
+        _check(c2, want, a, b, dtype)

@@ -14,6 +14,7 @@
 
 static int g_force_packed = 0;
 void cyl_gemm_set_force_packed(int on) { g_force_packed = on; }
+static int cyl_gemm_force_packed(void) { return g_force_packed; }
 #define CYL_GEMM_USE_SMALL(kr, m, n, k) \
     (!g_force_packed && (n) <= CYL_SMALL_NMAX && (double)(m) * (double)(n) * (double)(k) <= (double)(kr)->small_max)
 
@@ -52,6 +53,7 @@ void cyl_gemm_ref_kernels(cyl_gemm_kernel out[4]) {
         out[i].kc = 256;
         out[i].nc = 2048;
         out[i].small_max = 12 * 12 * 12;
+        out[i].tall_kmax = 0;
         out[i].name = "ref 4x4";
     }
 }

@@ -167,14 +167,39 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         return CYL_OK;
     }
     const ptrdiff_t mr = kr->mr, nr = kr->nr, kc = kr->kc;
-    const ptrdiff_t nc = n < kr->nc ? FN(round_up)(n, nr) : kr->nc;
-    const ptrdiff_t kcb = k < kc ? k : kc;
-
     /* Threads: only when there is enough work, at most one per mr-row group of A. */
     int want = nthreads > 0 ? nthreads : cyl_get_num_threads();
     double flops = 2.0 * (double)m * (double)n * (double)k;
     if (flops < 4e6) want = 1;
     if (want > (m + mr - 1) / mr) want = (int)((m + mr - 1) / mr);
+
+    if (!cyl_gemm_force_packed() && n <= CYL_SMALL_NMAX && k <= kr->tall_kmax && csb == 1 &&
+        csc == 1 && !conja && !conjb && OP(is_zero)(beta) && OP(is_zero)(OP(sub)(alpha, OP(one)()))) {
+        /* tall and narrow plain product: B stays in cache, the unpacked kernel streams A's rows */
+        int g = want > 1 ? cyl_threads_acquire(want) : 1;
+        ptrdiff_t chunk = FN(round_up)((m + g - 1) / g, 8);
+#ifdef CYL_HAVE_OPENMP
+#pragma omp parallel num_threads(g) if (g > 1)
+#endif
+        {
+#ifdef CYL_HAVE_OPENMP
+            ptrdiff_t i0 = (ptrdiff_t)omp_get_thread_num() * chunk;
+#else
+            ptrdiff_t i0 = 0;
+            chunk = m;
+#endif
+            ptrdiff_t rows = m - i0 < chunk ? m - i0 : chunk;
+            if (rows > 0)
+                kr->small(conja, conjb, rows, n, k, &alpha, a + i0 * rsa, rsa, csa, b, rsb, csb,
+                          &beta, c + i0 * rsc, rsc, csc);
+        }
+        if (g > 1) cyl_threads_release(g);
+        return CYL_OK;
+    }
+
+    const ptrdiff_t nc = n < kr->nc ? FN(round_up)(n, nr) : kr->nc;
+    const ptrdiff_t kcb = k < kc ? k : kc;
+
     int g = want > 1 ? cyl_threads_acquire(want) : 1;
     ptrdiff_t mc = kr->mc;
     if (g > 1) { /* enough ic blocks to keep every thread busy */

@@ -223,5 +223,7 @@ void cyl_gemm_small_avx2_kernels(cyl_gemm_kernel out[4]) {
     out[CYL_F32].small = small_s_avx2;
     out[CYL_F32].stack = stack_s_avx2;
     out[CYL_F32].small_max = 64 * 64 * 64;
+    out[CYL_F32].tall_kmax = 64;
+    out[CYL_F64].tall_kmax = 64;
     out[CYL_F64].small_max = 64 * 64 * 64; /* measured crossover with the packed path */
 }

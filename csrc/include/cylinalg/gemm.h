@@ -46,6 +46,9 @@ typedef struct cyl_gemm_kernel {
     cyl_gemm_small_fn small; /* unpacked path, used when m*n*k is below small_max */
     cyl_gemm_stack_fn stack;
     ptrdiff_t small_max;
+    /* Tall products with n <= 64 and k <= tall_kmax (B stays in L1/L2) use the unpacked small
+     * kernel for any m, rows split across threads; 0 = never. */
+    ptrdiff_t tall_kmax;
 } cyl_gemm_kernel;
 
 int cyl_gemm_s(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
