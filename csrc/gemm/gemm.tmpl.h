@@ -177,21 +177,21 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         csc == 1 && !conja && !conjb && OP(is_zero)(beta) && OP(is_zero)(OP(sub)(alpha, OP(one)()))) {
         /* tall and narrow plain product: B stays in cache, the unpacked kernel streams A's rows */
         int g = want > 1 ? cyl_threads_acquire(want) : 1;
-        ptrdiff_t chunk = FN(round_up)((m + g - 1) / g, 8);
+        if (g == 1) {
+            kr->small(conja, conjb, m, n, k, &alpha, a, rsa, csa, b, rsb, csb, &beta, c, rsc, csc);
+        } else {
 #ifdef CYL_HAVE_OPENMP
-#pragma omp parallel num_threads(g) if (g > 1)
+#pragma omp parallel num_threads(g)
+            { /* split by the team actually running, which may be smaller than g */
+                int nt = omp_get_num_threads();
+                ptrdiff_t chunk = FN(round_up)((m + nt - 1) / nt, 8);
+                ptrdiff_t i0 = (ptrdiff_t)omp_get_thread_num() * chunk;
+                ptrdiff_t rows = m - i0 < chunk ? m - i0 : chunk;
+                if (rows > 0)
+                    kr->small(conja, conjb, rows, n, k, &alpha, a + i0 * rsa, rsa, csa, b, rsb,
+                              csb, &beta, c + i0 * rsc, rsc, csc);
+            }
 #endif
-        {
-#ifdef CYL_HAVE_OPENMP
-            ptrdiff_t i0 = (ptrdiff_t)omp_get_thread_num() * chunk;
-#else
-            ptrdiff_t i0 = 0;
-            chunk = m;
-#endif
-            ptrdiff_t rows = m - i0 < chunk ? m - i0 : chunk;
-            if (rows > 0)
-                kr->small(conja, conjb, rows, n, k, &alpha, a + i0 * rsa, rsa, csa, b, rsb, csb,
-                          &beta, c + i0 * rsc, rsc, csc);
         }
         if (g > 1) cyl_threads_release(g);
         return CYL_OK;

@@ -28,8 +28,8 @@ static inline __m256i tail_mask(ptrdiff_t cols) {
     const __m256i idx = _mm256_set_epi64x(3, 2, 1, 0);
     return _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)cols), idx);
 }
-/* Up to 4 rows x 8 columns of C over all of k, accumulators in registers (8 independent FMA
- * chains, enough to hide the FMA latency).  R is a compile-time constant after inlining. */
+/* Up to 6 rows x 8 columns of C over all of k, accumulators in registers (12 independent FMA
+ * chains, more than enough to hide the FMA latency).  R is a compile-time constant after inlining. */
 #define SMALL_D_LOOP(LOAD0, LOAD1)                                                             \
     for (ptrdiff_t p = 0; p < k; p++) {                                                        \
         const double *bp = b + p * rsb;                                                        \
@@ -43,16 +43,20 @@ static inline __m256i tail_mask(ptrdiff_t cols) {
             c20 = _mm256_fmadd_pd(av, b0, c20); c21 = _mm256_fmadd_pd(av, b1, c21); }         \
         if (R > 3) { av = _mm256_broadcast_sd(ap + 3 * rsa);                                   \
             c30 = _mm256_fmadd_pd(av, b0, c30); c31 = _mm256_fmadd_pd(av, b1, c31); }         \
+        if (R > 4) { av = _mm256_broadcast_sd(ap + 4 * rsa);                                   \
+            c40 = _mm256_fmadd_pd(av, b0, c40); c41 = _mm256_fmadd_pd(av, b1, c41); }         \
+        if (R > 5) { av = _mm256_broadcast_sd(ap + 5 * rsa);                                   \
+            c50 = _mm256_fmadd_pd(av, b0, c50); c51 = _mm256_fmadd_pd(av, b1, c51); }         \
     }
 
 static __attribute__((always_inline)) inline void small_d_tile(
     const int R, ptrdiff_t cols, ptrdiff_t k, const double *a, ptrdiff_t rsa, ptrdiff_t csa,
     const double *b, ptrdiff_t rsb, double *c, ptrdiff_t rsc) {
-    __m256d c00, c01, c10, c11, c20, c21, c30, c31;
-    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = _mm256_setzero_pd();
+    __m256d c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_pd();
     if (cols >= 8) {
         SMALL_D_LOOP(_mm256_loadu_pd(bp), _mm256_loadu_pd(bp + 4))
-        __m256d rows[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+        __m256d rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
         for (int r = 0; r < R; r++) {
             _mm256_storeu_pd(c + r * rsc, rows[r][0]);
             _mm256_storeu_pd(c + r * rsc + 4, rows[r][1]);
@@ -60,7 +64,7 @@ static __attribute__((always_inline)) inline void small_d_tile(
     } else { /* masked loads (cheap); stores through a scratch row (masked stores are slow on AMD) */
         __m256i m0 = tail_mask(cols), m1 = tail_mask(cols - 4);
         SMALL_D_LOOP(_mm256_maskload_pd(bp, m0), _mm256_maskload_pd(bp + 4, m1))
-        __m256d rows[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+        __m256d rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
         for (int r = 0; r < R; r++) {
             double t[8];
             _mm256_storeu_pd(t, rows[r][0]);
@@ -74,12 +78,17 @@ static __attribute__((always_inline)) inline void small_d_tile(
 /* float64 C = A @ B (alpha 1, beta 0) with contiguous rows of B and C, unpacked. */
 static void small_d_rows(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t rsa,
                          ptrdiff_t csa, const double *b, ptrdiff_t rsb, double *c, ptrdiff_t rsc) {
+    /* rows outer: a 6-row sliver of A stays in L1 while it meets every column chunk of B
+     * (B, at most 64 x 64, stays in L1/L2), so tall A is streamed once */
+    ptrdiff_t i = 0;
+    for (; i + 6 <= m; i += 6)
+        for (ptrdiff_t j = 0; j < n; j += 8)
+            small_d_tile(6, n - j, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc);
     for (ptrdiff_t j = 0; j < n; j += 8) {
         ptrdiff_t cols = n - j;
-        ptrdiff_t i = 0;
-        for (; i + 4 <= m; i += 4)
-            small_d_tile(4, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc);
         switch (m - i) {
+        case 5: small_d_tile(5, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
+        case 4: small_d_tile(4, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
         case 3: small_d_tile(3, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
         case 2: small_d_tile(2, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
         case 1: small_d_tile(1, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
@@ -93,8 +102,8 @@ static inline __m256i tail_mask_s(ptrdiff_t cols) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(cols < 8 ? (cols < 0 ? 0 : cols) : 8)), idx);
 }
 
-/* float32 twin of small_d_tile: up to 4 rows x 16 columns of C over all of k, accumulators in registers (8 independent FMA
- * chains, enough to hide the FMA latency).  R is a compile-time constant after inlining. */
+/* float32 twin of small_d_tile: up to 6 rows x 16 columns of C over all of k, accumulators in registers (12 independent FMA
+ * chains, more than enough to hide the FMA latency).  R is a compile-time constant after inlining. */
 #define SMALL_S_LOOP(LOAD0, LOAD1)                                                             \
     for (ptrdiff_t p = 0; p < k; p++) {                                                        \
         const float *bp = b + p * rsb;                                                        \
@@ -108,16 +117,20 @@ static inline __m256i tail_mask_s(ptrdiff_t cols) {
             c20 = _mm256_fmadd_ps(av, b0, c20); c21 = _mm256_fmadd_ps(av, b1, c21); }         \
         if (R > 3) { av = _mm256_broadcast_ss(ap + 3 * rsa);                                   \
             c30 = _mm256_fmadd_ps(av, b0, c30); c31 = _mm256_fmadd_ps(av, b1, c31); }         \
+        if (R > 4) { av = _mm256_broadcast_ss(ap + 4 * rsa);                                   \
+            c40 = _mm256_fmadd_ps(av, b0, c40); c41 = _mm256_fmadd_ps(av, b1, c41); }         \
+        if (R > 5) { av = _mm256_broadcast_ss(ap + 5 * rsa);                                   \
+            c50 = _mm256_fmadd_ps(av, b0, c50); c51 = _mm256_fmadd_ps(av, b1, c51); }         \
     }
 
 static __attribute__((always_inline)) inline void small_s_tile(
     const int R, ptrdiff_t cols, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
     const float *b, ptrdiff_t rsb, float *c, ptrdiff_t rsc) {
-    __m256 c00, c01, c10, c11, c20, c21, c30, c31;
-    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = _mm256_setzero_ps();
+    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
     if (cols >= 16) {
         SMALL_S_LOOP(_mm256_loadu_ps(bp), _mm256_loadu_ps(bp + 8))
-        __m256 rows[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+        __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
         for (int r = 0; r < R; r++) {
             _mm256_storeu_ps(c + r * rsc, rows[r][0]);
             _mm256_storeu_ps(c + r * rsc + 8, rows[r][1]);
@@ -125,7 +138,7 @@ static __attribute__((always_inline)) inline void small_s_tile(
     } else { /* masked loads (cheap); stores through a scratch row (masked stores are slow on AMD) */
         __m256i m0 = tail_mask_s(cols), m1 = tail_mask_s(cols - 8);
         SMALL_S_LOOP(_mm256_maskload_ps(bp, m0), _mm256_maskload_ps(bp + 8, m1))
-        __m256 rows[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+        __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
         for (int r = 0; r < R; r++) {
             float t[16];
             _mm256_storeu_ps(t, rows[r][0]);
@@ -139,12 +152,17 @@ static __attribute__((always_inline)) inline void small_s_tile(
 /* float32 C = A @ B (alpha 1, beta 0) with contiguous rows of B and C, unpacked. */
 static void small_s_rows(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t rsa,
                          ptrdiff_t csa, const float *b, ptrdiff_t rsb, float *c, ptrdiff_t rsc) {
+    /* rows outer: a 6-row sliver of A stays in L1 while it meets every column chunk of B
+     * (B, at most 64 x 64, stays in L1/L2), so tall A is streamed once */
+    ptrdiff_t i = 0;
+    for (; i + 6 <= m; i += 6)
+        for (ptrdiff_t j = 0; j < n; j += 16)
+            small_s_tile(6, n - j, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc);
     for (ptrdiff_t j = 0; j < n; j += 16) {
         ptrdiff_t cols = n - j;
-        ptrdiff_t i = 0;
-        for (; i + 4 <= m; i += 4)
-            small_s_tile(4, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc);
         switch (m - i) {
+        case 5: small_s_tile(5, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
+        case 4: small_s_tile(4, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
         case 3: small_s_tile(3, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
         case 2: small_s_tile(2, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
         case 1: small_s_tile(1, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
