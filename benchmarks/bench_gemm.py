@@ -83,16 +83,17 @@ def measure(ours, theirs, rounds, budget):
                                                        max(tt[i] / to[i] for i in range(rounds)))
 
 
-def cases(quick):
-    sizes = [8, 16, 32, 64, 128, 256, 512, 1024] if quick else \
-        [8, 16, 24, 32, 48, 64, 96, 128, 256, 512, 1024, 2048, 4096]
-    for dt in (np.float64, np.float32, np.complex128):
+def cases(quick, sizes=None, dtypes=None, extras=True):
+    sizes = sizes or ([8, 16, 32, 64, 128, 256, 512, 1024] if quick else
+                      [8, 16, 24, 32, 48, 64, 96, 128, 256, 512, 1024, 2048, 4096])
+    for dt in dtypes or (np.float64, np.float32, np.complex128):
         for n in sizes:
             if np.dtype(dt).kind == "c" and n > 2048:
                 continue
             yield np.dtype(dt).name, "square", n, (n, n), (n, n)
-        yield np.dtype(dt).name, "tall-skinny", 10000, (10000, 64), (64, 64)
-    for n in (3, 4):
+        if extras:
+            yield np.dtype(dt).name, "tall-skinny", 10000, (10000, 64), (64, 64)
+    for n in (3, 4) if extras else ():
         count = 10_000 if quick else 100_000
         yield "float64", f"stack {count}", n, (count, n, n), (count, n, n)
 
@@ -105,7 +106,7 @@ def flop_count(dtype, sa, sb):
     return 2.0 * mult * m * n * k * batch
 
 
-def run(threads, quick, outdir, rounds, budget):
+def run(threads, quick, outdir, rounds, budget, sizes=None, dtypes=None):
     rng = np.random.default_rng(0)
     cla.set_num_threads(threads)
     rows = []
@@ -113,7 +114,7 @@ def run(threads, quick, outdir, rounds, budget):
     try:
         peak0 = fma_peak_gflops()
         print(f"# threads={threads}  FMA peak (1 core, float64) {peak0:.1f} GFLOP/s", flush=True)
-        for dtname, kind, n, sa, sb in cases(quick):
+        for dtname, kind, n, sa, sb in cases(quick, sizes, dtypes, extras=sizes is None):
             a, b = _rand(rng, sa, dtname), _rand(rng, sb, dtname)
             ours = lambda: cla.matmul(a, b)  # noqa: E731
             theirs = lambda: np.matmul(a, b)  # noqa: E731
@@ -143,7 +144,10 @@ def run(threads, quick, outdir, rounds, budget):
 def write_markdown(rows, threads, peak0, peak1, quick, outdir):
     os.makedirs(outdir, exist_ok=True)
     info = _kernels.runtime_info()
-    path = os.path.join(outdir, f"gemm_{threads}t{'_quick' if quick else ''}.md")
+    tag = "_quick" if quick else ""
+    if rows and rows[0]["kind"] == "square" and all(r["kind"] == "square" for r in rows) and len(rows) < 8:
+        tag += "_" + "_".join(sorted({r["dtype"] for r in rows})) + "_n" + "_".join(str(r["n"]) for r in rows[:3])
+    path = os.path.join(outdir, f"gemm_{threads}t{tag}.md")
     with open(path, "w") as f:
         f.write(f"# GEMM, {threads} thread(s): cylinalg.matmul vs numpy.matmul (OpenBLAS)\n\n")
         f.write(f"CPU: {info['cpu']}; kernel level {info['arch']}; numpy {np.__version__}; "
@@ -209,13 +213,17 @@ def main(argv=None):
     p.add_argument("--rounds", type=int, default=None)
     p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"),
                    help="folder for the markdown tables and plot ('' for none)")
+    p.add_argument("--sizes", type=int, nargs="+", default=None,
+                   help="only these square sizes (no tall-skinny/stack rows)")
+    p.add_argument("--dtypes", nargs="+", default=None, choices=["float64", "float32", "complex128"])
     args = p.parse_args(argv)
     rounds = args.rounds or (3 if args.quick else 7)
     budget = 0.05 if args.quick else 0.2
     print(f"# cylinalg {cla.__file__}\n# numpy {np.__version__}; OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}")
     all_rows = {}
     for t in args.threads:
-        all_rows[t] = run(t, args.quick, args.out, rounds, budget)
+        all_rows[t] = run(t, args.quick, args.out, rounds, budget, args.sizes,
+                          [np.dtype(d) for d in args.dtypes] if args.dtypes else None)
     if args.out:
         plot(all_rows, args.out, args.quick)
 

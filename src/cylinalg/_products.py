@@ -1,5 +1,6 @@
 """Vector and matrix products with numpy's dtype rules for products."""
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._core import _kernels
 from ._validation import KERNEL_DTYPES, _as_operand
@@ -7,7 +8,7 @@ from ._validation import KERNEL_DTYPES, _as_operand
 __all__ = ["matmul", "matvec"]
 
 
-def _matmul_general(a, b, out=None):
+def _matmul_general(a: ArrayLike, b: ArrayLike, out: NDArray | None = None):
     """matmul for everything the compiled fast path declines: array_likes, 1-d operands,
     mixed dtypes, odd strides, out=.  Called by _kernels.matmul."""
     a = np.asarray(a)
@@ -46,7 +47,7 @@ _kernels._matmul_general = _matmul_general
 matmul = _kernels.matmul
 
 
-def matvec(x1, x2, /):
+def matvec(x1: ArrayLike, x2: ArrayLike, /) -> NDArray:
     """Matrix-vector product, like ``numpy.matvec`` (numpy >= 2.2).
 
     Parameters
