@@ -224,7 +224,7 @@ def main(argv=None):
     for t in args.threads:
         all_rows[t] = run(t, args.quick, args.out, rounds, budget, args.sizes,
                           [np.dtype(d) for d in args.dtypes] if args.dtypes else None)
-    if args.out:
+    if args.out and args.sizes is None:
         plot(all_rows, args.out, args.quick)
 
 
