@@ -1,24 +1,120 @@
+/* The GEMM driver (gemm.tmpl.h), the portable reference micro-kernels and small-matrix path
+ * (gemm_small.tmpl.h), and the batched entry point.  ISA-specific micro-kernels live in
+ * *_avx2.c files and reach the driver only through the kernel table (dispatch.h). */
+#include <math.h>
+#ifdef CYL_HAVE_OPENMP
+#include <omp.h>
+#endif
 #include "cylinalg/scalar.h"
+#include "cylinalg/batch.h"
 #include "cylinalg/gemm.h"
+#include "cylinalg/dispatch.h"
+#include "cylinalg/threads.h"
+#include "gemm_internal.h"
 
+static int g_force_packed = 0;
+void cyl_gemm_set_force_packed(int on) { g_force_packed = on; }
+static int cyl_gemm_force_packed(void) { return g_force_packed; }
+#define CYL_GEMM_USE_SMALL(kr, m, n, k) \
+    (!g_force_packed && (n) <= CYL_SMALL_NMAX && (double)(m) * (double)(n) * (double)(k) <= (double)(kr)->small_max)
+
+#define SFX ref
 #define TC s
+#include "gemm_small.tmpl.h"
 #include "gemm.tmpl.h"
 #undef TC
 #define TC d
+#include "gemm_small.tmpl.h"
 #include "gemm.tmpl.h"
 #undef TC
 #define TC c
+#include "gemm_small.tmpl.h"
 #include "gemm.tmpl.h"
 #undef TC
 #define TC z
+#include "gemm_small.tmpl.h"
 #include "gemm.tmpl.h"
 #undef TC
+#undef SFX
 
 void cyl_gemm_ref_kernels(cyl_gemm_kernel out[4]) {
+    out[CYL_F32].ukr = ukr_ref_s;
+    out[CYL_F64].ukr = ukr_ref_d;
+    out[CYL_C64].ukr = ukr_ref_c;
+    out[CYL_C128].ukr = ukr_ref_z;
+    fill_small_s_ref(&out[CYL_F32]);
+    fill_small_d_ref(&out[CYL_F64]);
+    fill_small_c_ref(&out[CYL_C64]);
+    fill_small_z_ref(&out[CYL_C128]);
     for (int i = 0; i < 4; i++) {
-        out[i].ukr = NULL;
-        out[i].mr = out[i].nr = 1;
-        out[i].mc = out[i].kc = out[i].nc = 0;
-        out[i].name = "placeholder";
+        out[i].mr = REF_MR;
+        out[i].nr = REF_NR;
+        out[i].mc = 128;
+        out[i].kc = 256;
+        out[i].nc = 2048;
+        out[i].small_max = 12 * 12 * 12;
+        out[i].tall_kmax = 0;
+        out[i].name = "ref 4x4";
     }
 }
+
+/* Stacks: the unpacked loop for small matrices, the full driver per matrix otherwise. */
+int cyl_gemm_batched(int dtype, int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
+                     ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
+                     char *c, ptrdiff_t rsc, ptrdiff_t csc, cyl_batch *it, int nthreads) {
+    const cyl_gemm_kernel *kr = &cyl_kernels()->gemm[dtype];
+    if (it->count <= 0 || m <= 0 || n <= 0) return CYL_OK;
+    if (k > 0 && CYL_GEMM_USE_SMALL(kr, m, n, k)) {
+        if (it->count == 1) { /* one matrix: the single-product small kernel is the faster one */
+            static const float one_s = 1, zero_s = 0;
+            static const double one_d = 1, zero_d = 0;
+            static const cyl_cf one_c = {1, 0}, zero_c = {0, 0};
+            static const cyl_cd one_z = {1, 0}, zero_z = {0, 0};
+            const void *one = dtype == CYL_F32 ? (const void *)&one_s
+                              : dtype == CYL_F64 ? (const void *)&one_d
+                              : dtype == CYL_C64 ? (const void *)&one_c : (const void *)&one_z;
+            const void *zero = dtype == CYL_F32 ? (const void *)&zero_s
+                               : dtype == CYL_F64 ? (const void *)&zero_d
+                               : dtype == CYL_C64 ? (const void *)&zero_c : (const void *)&zero_z;
+            kr->small(conja, 0, m, n, k, one, a + it->offset[0], rsa, csa, b + it->offset[1], rsb,
+                      csb, zero, c + it->offset[2], rsc, csc);
+            return CYL_OK;
+        }
+        kr->stack(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
+        return CYL_OK;
+    }
+    int status = CYL_OK;
+    for (ptrdiff_t t = 0; t < it->count && status == CYL_OK; t++) {
+        const char *at = a + it->offset[0], *bt = b + it->offset[1];
+        char *ct = c + it->offset[2];
+        switch (dtype) {
+        case CYL_F32:
+            status = cyl_gemm_s(conja, 0, m, n, k, 1.0f, (const float *)at, rsa, csa,
+                                (const float *)bt, rsb, csb, 0.0f, (float *)ct, rsc, csc, nthreads);
+            break;
+        case CYL_F64:
+            status = cyl_gemm_d(conja, 0, m, n, k, 1.0, (const double *)at, rsa, csa,
+                                (const double *)bt, rsb, csb, 0.0, (double *)ct, rsc, csc, nthreads);
+            break;
+        case CYL_C64: {
+            cyl_cf one = {1, 0}, zero = {0, 0};
+            status = cyl_gemm_c(conja, 0, m, n, k, one, (const cyl_cf *)at, rsa, csa,
+                                (const cyl_cf *)bt, rsb, csb, zero, (cyl_cf *)ct, rsc, csc, nthreads);
+            break;
+        }
+        default: {
+            cyl_cd one = {1, 0}, zero = {0, 0};
+            status = cyl_gemm_z(conja, 0, m, n, k, one, (const cyl_cd *)at, rsa, csa,
+                                (const cyl_cd *)bt, rsb, csb, zero, (cyl_cd *)ct, rsc, csc, nthreads);
+        }
+        }
+        cyl_batch_next(it);
+    }
+    return status;
+}
+
+#if !(defined(__x86_64__) || defined(_M_X64))
+void cyl_gemm_avx2_kernels(cyl_gemm_kernel out[4]) { (void)out; }
+double cyl_fma_peak_run(long iters) { (void)iters; return -1.0; }
+long cyl_fma_peak_flops_per_iter(void) { return 0; }
+#endif

@@ -1,29 +1,235 @@
-/* Placeholder GEMM driver (correct, unpacked, i-p-j loop order); replaced by the BLIS-style
- * driver of the GEMM issue.  Included once per type code TC. */
-int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,
-                 const T *a, ptrdiff_t rsa, ptrdiff_t csa, const T *b, ptrdiff_t rsb,
-                 ptrdiff_t csb, T beta, T *c, ptrdiff_t rsc, ptrdiff_t csc, int nthreads) {
-    (void)nthreads;
+/* BLIS-style GEMM driver, included once per type code TC (see gemm.c).
+ *
+ * Five loops around a micro-kernel taken from the kernel table:
+ *   jc over n in steps of NC   (B panel kc x nc, packed once, shared by all threads: L3)
+ *   pc over k in steps of KC   (first block uses the caller's beta, the rest beta = 1)
+ *   ic over m in steps of MC   (A block mc x kc, packed per thread: L2; split across threads)
+ *   jr over the panel in NR    (one B sliver: L1)
+ *   ir over the block in MR    (micro-kernel: MR x NR tile of C in registers)
+ * Packing reads any strides (transposes, slices, negative strides) and applies conj, so the
+ * micro-kernels see only unit-stride packed slivers.  Threads split the ic loop only, so every
+ * element of C sees the same sequence of operations for a given thread count. */
+
+/* Portable reference micro-kernel: the fallback and the test oracle for the SIMD ones. */
+#define REF_MR 4
+#define REF_NR 4
+static void FN(ukr_ref)(ptrdiff_t k, const void *alpha_, const void *ap_, const void *bp_,
+                        const void *beta_, void *c_, ptrdiff_t rsc, ptrdiff_t csc) {
+    const T *ap = (const T *)ap_, *bp = (const T *)bp_;
+    T *c = (T *)c_;
+    T alpha = *(const T *)alpha_, beta = *(const T *)beta_;
+    T acc[REF_MR][REF_NR];
+    for (int i = 0; i < REF_MR; i++)
+        for (int j = 0; j < REF_NR; j++) acc[i][j] = OP(zero)();
+    for (ptrdiff_t p = 0; p < k; p++)
+        for (int i = 0; i < REF_MR; i++)
+            for (int j = 0; j < REF_NR; j++)
+                acc[i][j] = OP(fma)(acc[i][j], ap[p * REF_MR + i], bp[p * REF_NR + j]);
     int beta_zero = OP(is_zero)(beta);
-    for (ptrdiff_t i = 0; i < m; i++)
-        for (ptrdiff_t j = 0; j < n; j++) {
+    for (int i = 0; i < REF_MR; i++)
+        for (int j = 0; j < REF_NR; j++) {
+            T v = OP(mul)(alpha, acc[i][j]);
             T *cij = c + i * rsc + j * csc;
-            *cij = beta_zero ? OP(zero)() : OP(mul)(beta, *cij);
+            *cij = beta_zero ? v : OP(add)(v, OP(mul)(beta, *cij));
         }
-    if (k == 0) return CYL_OK;
-    for (ptrdiff_t i = 0; i < m; i++) {
-        for (ptrdiff_t p = 0; p < k; p++) {
-            T aip = a[i * rsa + p * csa];
-            if (conja) aip = OP(conj)(aip);
-            aip = OP(mul)(alpha, aip);
-            const T *bp = b + p * rsb;
-            T *ci = c + i * rsc;
-            for (ptrdiff_t j = 0; j < n; j++) {
-                T bpj = bp[j * csb];
-                if (conjb) bpj = OP(conj)(bpj);
-                ci[j * csc] = OP(fma)(ci[j * csc], aip, bpj);
+}
+
+/* Pack rows [0, mb) x cols [0, kb) of op(A) into mr-row slivers, zero-padding the last. */
+static void FN(pack_a)(int conja, ptrdiff_t mb, ptrdiff_t kb, const T *a, ptrdiff_t rsa,
+                       ptrdiff_t csa, int mr, T *ap) {
+    for (ptrdiff_t ir = 0; ir < mb; ir += mr) {
+        ptrdiff_t rows = mb - ir < mr ? mb - ir : mr;
+        const T *as = a + ir * rsa;
+        if (rows == mr && csa == 1) { /* row-major A: read each row contiguously */
+            for (ptrdiff_t i = 0; i < mr; i++)
+                for (ptrdiff_t p = 0; p < kb; p++) ap[p * mr + i] = as[i * rsa + p];
+        } else {
+            for (ptrdiff_t p = 0; p < kb; p++) {
+                ptrdiff_t i = 0;
+                for (; i < rows; i++) ap[p * mr + i] = as[i * rsa + p * csa];
+                for (; i < mr; i++) ap[p * mr + i] = OP(zero)();
+            }
+        }
+        if (conja)
+            for (ptrdiff_t q = 0; q < kb * mr; q++) ap[q] = OP(conj)(ap[q]);
+        ap += kb * mr;
+    }
+}
+
+/* Pack slivers [jp0, jp1) (nr columns each) of the kb x nb block of op(B). */
+static void FN(pack_b)(int conjb, ptrdiff_t nb, ptrdiff_t kb, const T *b, ptrdiff_t rsb,
+                       ptrdiff_t csb, int nr, ptrdiff_t jp0, ptrdiff_t jp1, T *bp) {
+    for (ptrdiff_t jp = jp0; jp < jp1; jp++) {
+        ptrdiff_t jr = jp * nr;
+        ptrdiff_t cols = nb - jr < nr ? nb - jr : nr;
+        const T *bs = b + jr * csb;
+        T *dst = bp + jp * nr * kb;
+        if (cols == nr && csb == 1) {
+            for (ptrdiff_t p = 0; p < kb; p++)
+                for (ptrdiff_t j = 0; j < nr; j++) dst[p * nr + j] = bs[p * rsb + j];
+        } else {
+            for (ptrdiff_t p = 0; p < kb; p++) {
+                ptrdiff_t j = 0;
+                for (; j < cols; j++) dst[p * nr + j] = bs[p * rsb + j * csb];
+                for (; j < nr; j++) dst[p * nr + j] = OP(zero)();
+            }
+        }
+        if (conjb)
+            for (ptrdiff_t q = 0; q < kb * nr; q++) dst[q] = OP(conj)(dst[q]);
+    }
+}
+
+/* C block (mb x nb) = alpha * Ap * Bp + beta * C block. */
+static void FN(macro_kernel)(const cyl_gemm_kernel *kr, ptrdiff_t mb, ptrdiff_t nb, ptrdiff_t kb,
+                             T alpha, const T *ap, const T *bp, T beta, T *c, ptrdiff_t rsc,
+                             ptrdiff_t csc) {
+    const int mr = kr->mr, nr = kr->nr;
+    T scratch[CYL_GEMM_MAX_TILE] __attribute__((aligned(64)));
+    T one = OP(one)(), zero = OP(zero)();
+    int beta_zero = OP(is_zero)(beta);
+    for (ptrdiff_t jr = 0; jr < nb; jr += nr) {
+        ptrdiff_t cols = nb - jr < nr ? nb - jr : nr;
+        const T *bs = bp + jr * kb;
+        for (ptrdiff_t ir = 0; ir < mb; ir += mr) {
+            ptrdiff_t rows = mb - ir < mr ? mb - ir : mr;
+            const T *as = ap + ir * kb;
+            T *cs = c + ir * rsc + jr * csc;
+            if (rows == mr && cols == nr) {
+                kr->ukr(kb, &alpha, as, bs, &beta, cs, rsc, csc);
+            } else { /* edge tile: full tile into scratch, then the valid part into C */
+                kr->ukr(kb, &one, as, bs, &zero, scratch, nr, 1);
+                for (ptrdiff_t i = 0; i < rows; i++)
+                    for (ptrdiff_t j = 0; j < cols; j++) {
+                        T v = OP(mul)(alpha, scratch[i * nr + j]);
+                        T *cij = cs + i * rsc + j * csc;
+                        *cij = beta_zero ? v : OP(add)(v, OP(mul)(beta, *cij));
+                    }
             }
         }
     }
+}
+
+static ptrdiff_t FN(round_up)(ptrdiff_t x, ptrdiff_t r) { return (x + r - 1) / r * r; }
+
+/* The jc / pc / ic loops run by thread tid of nt (B panel packed cooperatively, ic blocks
+ * dealt round-robin; barriers are no-ops outside a parallel region). */
+static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrdiff_t m,
+                           ptrdiff_t n, ptrdiff_t k, T alpha, const T *a, ptrdiff_t rsa,
+                           ptrdiff_t csa, const T *b, ptrdiff_t rsb, ptrdiff_t csb, T beta, T *c,
+                           ptrdiff_t rsc, ptrdiff_t csc, ptrdiff_t mc, ptrdiff_t nc,
+                           ptrdiff_t nblocks, T *bpack, T *apack, int tid, int nt) {
+    const ptrdiff_t mr = kr->mr, nr = kr->nr, kc = kr->kc;
+    for (ptrdiff_t jc = 0; jc < n; jc += nc) {
+        ptrdiff_t nb = n - jc < nc ? n - jc : nc;
+        ptrdiff_t npanels = (nb + nr - 1) / nr;
+        for (ptrdiff_t pc = 0; pc < k; pc += kc) {
+            ptrdiff_t kb = k - pc < kc ? k - pc : kc;
+            T beta_pc = pc == 0 ? beta : OP(one)();
+            ptrdiff_t jp0 = npanels * tid / nt, jp1 = npanels * (tid + 1) / nt;
+            FN(pack_b)(conjb, nb, kb, b + pc * rsb + jc * csb, rsb, csb, (int)nr, jp0, jp1, bpack);
+#ifdef CYL_HAVE_OPENMP
+            if (nt > 1) {
+#pragma omp barrier
+            }
+#endif
+            for (ptrdiff_t blk = tid; blk < nblocks; blk += nt) {
+                ptrdiff_t ic = blk * mc;
+                ptrdiff_t mb = m - ic < mc ? m - ic : mc;
+                FN(pack_a)(conja, mb, kb, a + ic * rsa + pc * csa, rsa, csa, (int)mr, apack);
+                FN(macro_kernel)(kr, mb, nb, kb, alpha, apack, bpack, beta_pc,
+                                 c + ic * rsc + jc * csc, rsc, csc);
+            }
+#ifdef CYL_HAVE_OPENMP
+            if (nt > 1) {
+#pragma omp barrier
+            }
+#endif
+        }
+    }
+}
+
+int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,
+                 const T *a, ptrdiff_t rsa, ptrdiff_t csa, const T *b, ptrdiff_t rsb,
+                 ptrdiff_t csb, T beta, T *c, ptrdiff_t rsc, ptrdiff_t csc, int nthreads) {
+    if (m <= 0 || n <= 0) return CYL_OK;
+    if (k <= 0 || OP(is_zero)(alpha)) { /* C = beta * C; beta == 0 never reads C (BLAS) */
+        int beta_zero = OP(is_zero)(beta);
+        for (ptrdiff_t i = 0; i < m; i++)
+            for (ptrdiff_t j = 0; j < n; j++) {
+                T *cij = c + i * rsc + j * csc;
+                *cij = beta_zero ? OP(zero)() : OP(mul)(beta, *cij);
+            }
+        return CYL_OK;
+    }
+    const cyl_gemm_kernel *kr = &cyl_kernels()->gemm[DTYPE];
+    if (CYL_GEMM_USE_SMALL(kr, m, n, k)) {
+        kr->small(conja, conjb, m, n, k, &alpha, a, rsa, csa, b, rsb, csb, &beta, c, rsc, csc);
+        return CYL_OK;
+    }
+    const ptrdiff_t mr = kr->mr, nr = kr->nr, kc = kr->kc;
+    /* Threads: only when there is enough work, at most one per mr-row group of A. */
+    int want = nthreads > 0 ? nthreads : cyl_get_num_threads();
+    double flops = 2.0 * (double)m * (double)n * (double)k;
+    if (flops < 4e6) want = 1;
+    if (want > (m + mr - 1) / mr) want = (int)((m + mr - 1) / mr);
+
+    if (!cyl_gemm_force_packed() && n <= CYL_SMALL_NMAX && k <= kr->tall_kmax && csb == 1 &&
+        csc == 1 && !conja && !conjb && OP(is_zero)(beta) && OP(is_zero)(OP(sub)(alpha, OP(one)()))) {
+        /* tall and narrow plain product: B stays in cache, the unpacked kernel streams A's rows */
+        int g = want > 1 ? cyl_threads_acquire(want) : 1;
+        if (g == 1) {
+            kr->small(conja, conjb, m, n, k, &alpha, a, rsa, csa, b, rsb, csb, &beta, c, rsc, csc);
+        } else {
+#ifdef CYL_HAVE_OPENMP
+#pragma omp parallel num_threads(g)
+            { /* split by the team actually running, which may be smaller than g */
+                int nt = omp_get_num_threads();
+                ptrdiff_t chunk = FN(round_up)((m + nt - 1) / nt, 8);
+                ptrdiff_t i0 = (ptrdiff_t)omp_get_thread_num() * chunk;
+                ptrdiff_t rows = m - i0 < chunk ? m - i0 : chunk;
+                if (rows > 0)
+                    kr->small(conja, conjb, rows, n, k, &alpha, a + i0 * rsa, rsa, csa, b, rsb,
+                              csb, &beta, c + i0 * rsc, rsc, csc);
+            }
+#endif
+        }
+        if (g > 1) cyl_threads_release(g);
+        return CYL_OK;
+    }
+
+    const ptrdiff_t nc = n < kr->nc ? FN(round_up)(n, nr) : kr->nc;
+    const ptrdiff_t kcb = k < kc ? k : kc;
+
+    int g = want > 1 ? cyl_threads_acquire(want) : 1;
+    ptrdiff_t mc = kr->mc;
+    if (g > 1) { /* enough ic blocks to keep every thread busy */
+        ptrdiff_t share = FN(round_up)((m + g - 1) / g, mr);
+        if (share < mc) mc = share;
+    }
+    size_t bsize = (size_t)FN(round_up)(nc, nr) * (size_t)kcb;
+    size_t asize = (size_t)FN(round_up)(mc, mr) * (size_t)kcb;
+    asize = (asize + 15) & ~(size_t)15; /* keep every thread's buffer 64-byte aligned */
+    T *work = (T *)cyl_aligned_alloc(bsize + (size_t)g * asize, sizeof(T));
+    if (work == NULL) {
+        if (g > 1) cyl_threads_release(g);
+        return CYL_ERR_NOMEM;
+    }
+    const ptrdiff_t nblocks = (m + mc - 1) / mc;
+    if (g == 1) { /* no parallel region at all: entering one costs about a microsecond */
+        FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc,
+                       csc, mc, nc, nblocks, work, work + bsize, 0, 1);
+    } else {
+#ifdef CYL_HAVE_OPENMP
+#pragma omp parallel num_threads(g)
+        {
+            int tid = omp_get_thread_num(), nt = omp_get_num_threads();
+            FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c,
+                           rsc, csc, mc, nc, nblocks, work, work + bsize + (size_t)tid * asize,
+                           tid, nt);
+        }
+#endif
+    }
+    cyl_aligned_free(work);
+    if (g > 1) cyl_threads_release(g);
     return CYL_OK;
 }

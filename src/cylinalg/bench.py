@@ -70,6 +70,9 @@ def cases(quick=False):
             a, b = _rand(rng, (n, n), dt), _rand(rng, (n, n), dt)
             out.append(Case(f"matmul {np.dtype(dt).name}", f"{n}x{n}",
                             lambda a=a, b=b: cla.matmul(a, b), lambda a=a, b=b: np.matmul(a, b)))
+    a, b = _rand(rng, (10_000, 64)), _rand(rng, (64, 64))
+    out.append(Case("matmul float64 tall-skinny", "10000x64 @ 64x64",
+                    lambda a=a, b=b: cla.matmul(a, b), lambda a=a, b=b: np.matmul(a, b)))
     for n, count in ((3, 10_000 if quick else 100_000), (4, 10_000 if quick else 100_000)):
         a, b = _rand(rng, (count, n, n)), _rand(rng, (count, n, n))
         out.append(Case("matmul stack", f"{count}x{n}x{n}",

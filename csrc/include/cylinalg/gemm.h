@@ -17,15 +17,38 @@ extern "C" {
 
 /* Micro-kernel: C[0:mr, 0:nr] = alpha * Ap * Bp + beta * C over k steps, where Ap is a packed
  * mr-row sliver (Ap[p*mr + i]) and Bp a packed nr-column sliver (Bp[p*nr + j]); alpha and beta
- * point to scalars of the kernel's dtype; beta == 0 means C is not read. */
+ * point to scalars of the kernel's dtype; beta == 0 means C is not read.  Always a full
+ * mr x nr tile: the driver handles edge tiles through a scratch tile. */
 typedef void (*cyl_gemm_ukr_fn)(ptrdiff_t k, const void *alpha, const void *ap, const void *bp,
                                 const void *beta, void *c, ptrdiff_t rsc, ptrdiff_t csc);
+
+/* Unpacked product for small operands (no packing, no threads), same contract as cyl_gemm_*
+ * with alpha/beta passed by pointer. */
+typedef void (*cyl_gemm_small_fn)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                                  const void *alpha, const void *a, ptrdiff_t rsa, ptrdiff_t csa,
+                                  const void *b, ptrdiff_t rsb, ptrdiff_t csb, const void *beta,
+                                  void *c, ptrdiff_t rsc, ptrdiff_t csc);
+
+/* A stack of products C_t = op(A_t) @ B_t (alpha 1, beta 0), one per matrix of the batch
+ * iterator `it` (3 operands: A, B, C; byte offsets from the base pointers), run as one tight
+ * loop; fixed tiny sizes (2, 3, 4) get fully unrolled code. */
+struct cyl_batch;
+typedef void (*cyl_gemm_stack_fn)(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                                  const char *a, ptrdiff_t rsa, ptrdiff_t csa, const char *b,
+                                  ptrdiff_t rsb, ptrdiff_t csb, char *c, ptrdiff_t rsc,
+                                  ptrdiff_t csc, struct cyl_batch *it);
 
 typedef struct cyl_gemm_kernel {
     cyl_gemm_ukr_fn ukr;
     int mr, nr;     /* register block */
     int mc, kc, nc; /* cache blocks: A block mc x kc in L2, B panel kc x nc in L3 */
     const char *name;
+    cyl_gemm_small_fn small; /* unpacked path, used when m*n*k is below small_max */
+    cyl_gemm_stack_fn stack;
+    ptrdiff_t small_max;
+    /* Tall products with n <= 64 and k <= tall_kmax (B stays in L1/L2) use the unpacked small
+     * kernel for any m, rows split across threads; 0 = never. */
+    ptrdiff_t tall_kmax;
 } cyl_gemm_kernel;
 
 int cyl_gemm_s(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
@@ -37,6 +60,22 @@ int cyl_gemm_d(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, doub
 int cyl_gemm_c(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, cyl_cf alpha,
                const cyl_cf *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_cf *b, ptrdiff_t rsb,
                ptrdiff_t csb, cyl_cf beta, cyl_cf *c, ptrdiff_t rsc, ptrdiff_t csc, int nthreads);
+/* Stacked product over a batch iterator (see cyl_gemm_stack_fn); dtype 0..3 (cyl_dtype).
+ * Small matrices run through the table's stack loop, others call cyl_gemm_* per matrix.
+ * Returns CYL_OK or CYL_ERR_NOMEM. */
+int cyl_gemm_batched(int dtype, int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
+                     ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
+                     char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it, int nthreads);
+
+/* Test hook: nonzero sends every product through the packed path (no small/stack shortcut). */
+void cyl_gemm_set_force_packed(int on);
+
+/* One core's double-precision FMA throughput probe: runs `iters` rounds of independent FMA
+ * chains (8 flops per 4-wide FMA); returns a value that depends on the work so it is not
+ * optimised away.  0 flops are done (returns -1) when the build has no AVX2 kernels. */
+double cyl_fma_peak_run(long iters);
+long cyl_fma_peak_flops_per_iter(void);
+
 int cyl_gemm_z(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, cyl_cd alpha,
                const cyl_cd *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_cd *b, ptrdiff_t rsb,
                ptrdiff_t csb, cyl_cd beta, cyl_cd *c, ptrdiff_t rsc, ptrdiff_t csc, int nthreads);

@@ -1,4 +1,5 @@
-# Matrix products.
+# Matrix products: matmul's dispatch lives here so that a small product costs little more than
+# the call itself (no Python-level validation on the common ndarray path).
 cdef extern from "cylinalg/gemm.h":
     int cyl_gemm_s(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                    const float *a, ptrdiff_t rsa, ptrdiff_t csa, const float *b, ptrdiff_t rsb,
@@ -12,11 +13,101 @@ cdef extern from "cylinalg/gemm.h":
     int cyl_gemm_z(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, cyl_cd alpha,
                    const cyl_cd *a, ptrdiff_t rsa, ptrdiff_t csa, const cyl_cd *b, ptrdiff_t rsb,
                    ptrdiff_t csb, cyl_cd beta, cyl_cd *c, ptrdiff_t rsc, ptrdiff_t csc, int nthreads) nogil
+    int cyl_gemm_batched(int dtype, int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
+                         ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
+                         char *c, ptrdiff_t rsc, ptrdiff_t csc, cyl_batch *it, int nthreads) nogil
+    void cyl_gemm_set_force_packed(int on) nogil
+    double cyl_fma_peak_run(long iters) nogil
+    long cyl_fma_peak_flops_per_iter() nogil
+
+# Set by cylinalg._products: the general (Python) matmul for everything the fast path declines.
+_matmul_general = None
+
+
+cdef inline bint _kernel_operand(cnp.ndarray x, int typenum):
+    """x can go to the kernels as is: kernel dtype, >= 2-d, aligned, element-multiple strides."""
+    cdef int nd = cnp.PyArray_NDIM(x)
+    cdef ptrdiff_t isz
+    if nd < 2 or cnp.PyArray_TYPE(x) != typenum or not cnp.PyArray_ISALIGNED(x):
+        return False
+    isz = cnp.PyArray_ITEMSIZE(x)
+    return cnp.PyArray_STRIDE(x, nd - 1) % isz == 0 and cnp.PyArray_STRIDE(x, nd - 2) % isz == 0
+
+
+cdef cnp.ndarray _matmul_arrays(cnp.ndarray a, cnp.ndarray b, bint conj_a):
+    """op(a) @ b for kernel-ready stacked a (..., m, k), b (..., k, n) of one kernel dtype."""
+    cdef int nda = cnp.PyArray_NDIM(a), ndb = cnp.PyArray_NDIM(b)
+    cdef ptrdiff_t m = cnp.PyArray_DIM(a, nda - 2), k = cnp.PyArray_DIM(a, nda - 1)
+    cdef ptrdiff_t n = cnp.PyArray_DIM(b, ndb - 1)
+    if cnp.PyArray_DIM(b, ndb - 2) != k:
+        raise ValueError(f"cylinalg.matmul: shapes {(<object>a).shape} and {(<object>b).shape} not aligned: "
+                         f"{k} (dim {nda - 1}) != {cnp.PyArray_DIM(b, ndb - 2)} (dim {ndb - 2})")
+    cdef int typenum = cnp.PyArray_TYPE(a)
+    cdef int dt = kernel_dtype(a)
+    cdef ptrdiff_t isz = cnp.PyArray_ITEMSIZE(a)
+    cdef cyl_batch it
+    cdef cnp.npy_intp dims[66]
+    cdef int i
+    # The output's batch shape is the broadcast one; operand 2 is a placeholder until allocated.
+    batch_setup(&it, "cylinalg.matmul", 3, a, 2, b, 2, a, 2)
+    for i in range(it.ndim):
+        dims[i] = it.shape[i]
+    dims[it.ndim] = m
+    dims[it.ndim + 1] = n
+    cdef cnp.ndarray c
+    try:
+        c = cnp.PyArray_EMPTY(it.ndim + 2, dims, typenum, 0)
+    except ValueError as exc:
+        raise MemoryError(f"cylinalg.matmul: result of shape {tuple(dims[i] for i in range(it.ndim + 2))} "
+                          f"is too large") from exc
+    cyl_batch_set_contiguous(&it, 2, m * n * isz)
+    cdef ptrdiff_t rsa = cnp.PyArray_STRIDE(a, nda - 2) // isz, csa = cnp.PyArray_STRIDE(a, nda - 1) // isz
+    cdef ptrdiff_t rsb = cnp.PyArray_STRIDE(b, ndb - 2) // isz, csb = cnp.PyArray_STRIDE(b, ndb - 1) // isz
+    cdef const char *pa = <const char *>cnp.PyArray_DATA(a)
+    cdef const char *pb = <const char *>cnp.PyArray_DATA(b)
+    cdef char *pc = <char *>cnp.PyArray_DATA(c)
+    cdef int status
+    cdef int ca = conj_a
+    if <double>m * <double>n * <double>k < 4096 and it.count < 64:  # tiny: releasing the GIL costs more than the product
+        status = cyl_gemm_batched(dt, ca, m, n, k, pa, rsa, csa, pb, rsb, csb, pc, n, 1, &it, 0)
+    else:
+        with nogil:
+            status = cyl_gemm_batched(dt, ca, m, n, k, pa, rsa, csa, pb, rsb, csb, pc, n, 1, &it, 0)
+    check_status(status, "cylinalg.matmul")
+    return c
+
+
+def matmul(a, b, /, out=None):
+    """Matrix product of two arrays, like ``numpy.matmul``.
+
+    Parameters
+    ----------
+    a : array_like, shape (..., M, K) or (K,)
+    b : array_like, shape (..., K, N) or (K,)
+    out : ndarray, optional
+        Where to write the result; must have the result's shape and a dtype the result can be
+        cast to under numpy's ``same_kind`` rule.
+
+    Returns
+    -------
+    ndarray, shape (..., M, N)
+        1-d operands drop their axis, as in numpy.  float32/float64/complex64/complex128
+        products run on cylinalg's GEMM kernels; other dtypes (ints, bools, object, float16)
+        follow numpy exactly by calling it.
+    """
+    cdef int typenum
+    if out is None and type(a) is cnp.ndarray and type(b) is cnp.ndarray:
+        typenum = cnp.PyArray_TYPE(<cnp.ndarray>a)
+        if ((typenum == cnp.NPY_FLOAT64 or typenum == cnp.NPY_FLOAT32 or
+             typenum == cnp.NPY_COMPLEX128 or typenum == cnp.NPY_COMPLEX64)
+                and _kernel_operand(<cnp.ndarray>a, typenum) and _kernel_operand(<cnp.ndarray>b, typenum)):
+            return _matmul_arrays(<cnp.ndarray>a, <cnp.ndarray>b, False)
+    return _matmul_general(a, b, out)
 
 
 def matmul_into(cnp.ndarray a, cnp.ndarray b, cnp.ndarray out, bint conj_a=False):
-    """out[...] = op(a) @ b for stacked a (..., m, k), b (..., k, n); out has the broadcast batch
-    shape + (m, n) and the same dtype; op = conj when conj_a.  out must not overlap a or b."""
+    """out[...] = op(a) @ b for stacked a (..., m, k), b (..., k, n) of out's dtype, with out of
+    the broadcast batch shape + (m, n); op = conj when conj_a.  out must not overlap a or b."""
     cdef int dt = kernel_dtype(out)
     cdef cyl_batch it
     batch_setup(&it, "cylinalg.matmul", 3, a, 2, b, 2, out, 2)
@@ -27,34 +118,71 @@ def matmul_into(cnp.ndarray a, cnp.ndarray b, cnp.ndarray out, bint conj_a=False
     cdef ptrdiff_t rsa = cnp.PyArray_STRIDE(a, nda - 2) // isz, csa = cnp.PyArray_STRIDE(a, nda - 1) // isz
     cdef ptrdiff_t rsb = cnp.PyArray_STRIDE(b, ndb - 2) // isz, csb = cnp.PyArray_STRIDE(b, ndb - 1) // isz
     cdef ptrdiff_t rsc = cnp.PyArray_STRIDE(out, ndc - 2) // isz, csc = cnp.PyArray_STRIDE(out, ndc - 1) // isz
-    cdef char *pa = <char *>cnp.PyArray_DATA(a)
-    cdef char *pb = <char *>cnp.PyArray_DATA(b)
+    cdef const char *pa = <const char *>cnp.PyArray_DATA(a)
+    cdef const char *pb = <const char *>cnp.PyArray_DATA(b)
     cdef char *pc = <char *>cnp.PyArray_DATA(out)
-    cdef ptrdiff_t t
-    cdef int status = 0, ca = conj_a
-    cdef cyl_cf one_c, zero_c
-    cdef cyl_cd one_z, zero_z
-    one_c.re = 1; one_c.im = 0; zero_c.re = 0; zero_c.im = 0
-    one_z.re = 1; one_z.im = 0; zero_z.re = 0; zero_z.im = 0
+    cdef int status, ca = conj_a
     with nogil:
-        for t in range(it.count):
-            if dt == DT_F32:
-                status = cyl_gemm_s(ca, 0, m, n, k, 1, <float *>(pa + it.offset[0]), rsa, csa,
-                                    <float *>(pb + it.offset[1]), rsb, csb, 0,
-                                    <float *>(pc + it.offset[2]), rsc, csc, 0)
-            elif dt == DT_F64:
-                status = cyl_gemm_d(ca, 0, m, n, k, 1, <double *>(pa + it.offset[0]), rsa, csa,
-                                    <double *>(pb + it.offset[1]), rsb, csb, 0,
-                                    <double *>(pc + it.offset[2]), rsc, csc, 0)
-            elif dt == DT_C64:
-                status = cyl_gemm_c(ca, 0, m, n, k, one_c, <cyl_cf *>(pa + it.offset[0]), rsa, csa,
-                                    <cyl_cf *>(pb + it.offset[1]), rsb, csb, zero_c,
-                                    <cyl_cf *>(pc + it.offset[2]), rsc, csc, 0)
-            else:
-                status = cyl_gemm_z(ca, 0, m, n, k, one_z, <cyl_cd *>(pa + it.offset[0]), rsa, csa,
-                                    <cyl_cd *>(pb + it.offset[1]), rsb, csb, zero_z,
-                                    <cyl_cd *>(pc + it.offset[2]), rsc, csc, 0)
-            if status != 0:
-                break
-            cyl_batch_next(&it)
+        status = cyl_gemm_batched(dt, ca, m, n, k, pa, rsa, csa, pb, rsb, csb, pc, rsc, csc, &it, 0)
     check_status(status, "cylinalg.matmul")
+
+
+def gemm(alpha, cnp.ndarray a, cnp.ndarray b, beta, cnp.ndarray c, bint conj_a=False,
+         bint conj_b=False, int nthreads=0):
+    """c[...] = alpha * op(a) @ op(b) + beta * c for 2-d arrays of c's dtype (c written in
+    place; beta == 0 never reads c).  A thin test hook onto cyl_gemm_*: shapes are the caller's
+    responsibility beyond a basic check."""
+    cdef int dt = kernel_dtype(c)
+    if a.dtype != c.dtype or b.dtype != c.dtype or a.ndim != 2 or b.ndim != 2 or c.ndim != 2:
+        raise TypeError("gemm: a, b, c must be 2-d arrays of one kernel dtype")
+    cdef ptrdiff_t m = a.shape[0], k = a.shape[1], n = b.shape[1]
+    if b.shape[0] != k or c.shape[0] != m or c.shape[1] != n:
+        raise ValueError(f"gemm: shapes {(<object>a).shape}, {(<object>b).shape}, {(<object>c).shape} do not match")
+    if not c.flags.writeable:
+        raise ValueError("gemm: c is read-only")
+    cdef ptrdiff_t isz = c.itemsize
+    cdef ptrdiff_t rsa = a.strides[0] // isz, csa = a.strides[1] // isz
+    cdef ptrdiff_t rsb = b.strides[0] // isz, csb = b.strides[1] // isz
+    cdef ptrdiff_t rsc = c.strides[0] // isz, csc = c.strides[1] // isz
+    cdef void *pa = cnp.PyArray_DATA(a)
+    cdef void *pb = cnp.PyArray_DATA(b)
+    cdef void *pc = cnp.PyArray_DATA(c)
+    cdef double ar = complex(alpha).real, ai = complex(alpha).imag
+    cdef double br = complex(beta).real, bi = complex(beta).imag
+    cdef cyl_cf alc, bec
+    cdef cyl_cd alz, bez
+    alc.re = ar; alc.im = ai; bec.re = br; bec.im = bi
+    alz.re = ar; alz.im = ai; bez.re = br; bez.im = bi
+    cdef int status = 0, ca = conj_a, cb = conj_b
+    with nogil:
+        if dt == DT_F32:
+            status = cyl_gemm_s(ca, cb, m, n, k, <float>ar, <float *>pa, rsa, csa, <float *>pb, rsb, csb,
+                                <float>br, <float *>pc, rsc, csc, nthreads)
+        elif dt == DT_F64:
+            status = cyl_gemm_d(ca, cb, m, n, k, ar, <double *>pa, rsa, csa, <double *>pb, rsb, csb,
+                                br, <double *>pc, rsc, csc, nthreads)
+        elif dt == DT_C64:
+            status = cyl_gemm_c(ca, cb, m, n, k, alc, <cyl_cf *>pa, rsa, csa, <cyl_cf *>pb, rsb, csb,
+                                bec, <cyl_cf *>pc, rsc, csc, nthreads)
+        else:
+            status = cyl_gemm_z(ca, cb, m, n, k, alz, <cyl_cd *>pa, rsa, csa, <cyl_cd *>pb, rsb, csb,
+                                bez, <cyl_cd *>pc, rsc, csc, nthreads)
+    check_status(status, "cylinalg.gemm")
+
+
+def _fma_peak_run(long iters):
+    """Run the FMA throughput probe; returns (flops done, checksum).  flops is 0 without AVX2."""
+    cdef double r
+    with nogil:
+        r = cyl_fma_peak_run(iters)
+    return cyl_fma_peak_flops_per_iter() * iters, r
+
+
+def _matmul_kernel(cnp.ndarray a, cnp.ndarray b, bint conj_a=False):
+    """op(a) @ b into a new array, for kernel-ready operands of one kernel dtype (>= 2-d)."""
+    return _matmul_arrays(a, b, conj_a)
+
+
+def _gemm_force_packed(bint on):
+    """Test hook: route every product through the packed driver (True) or not (False)."""
+    cyl_gemm_set_force_packed(on)

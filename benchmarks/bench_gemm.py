@@ -1,0 +1,232 @@
+"""GEMM benchmark: cylinalg.matmul against numpy.matmul (OpenBLAS) in the same process.
+
+    python benchmarks/bench_gemm.py --threads 1 2 [--quick] [--out benchmarks/results]
+
+For each thread count, OpenBLAS is pinned to the same count (threadpoolctl) and cylinalg set
+with set_num_threads.  Each row interleaves cylinalg and numpy rounds and reports median times,
+GFLOP/s, ratio = numpy time / cylinalg time (> 1: cylinalg faster) and cylinalg's fraction of
+the FMA peak of one core (x threads), measured by a tiny C loop of independent FMA chains in the
+same run, before and after the rows (the VM's clock drifts).  Writes a markdown table per thread
+count and, when matplotlib is installed (the `bench` extra), a plot of GFLOP/s against n.
+"""
+import argparse
+import os
+import sys
+import time
+
+# libgomp workers spinning after a parallel region steal the CPU from OpenBLAS in interleaved
+# timings; a passive wait policy makes the comparison fair (set before libgomp loads).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402
+
+import cylinalg as cla  # noqa: E402
+from cylinalg._core import _kernels  # noqa: E402
+
+try:
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover
+    threadpool_limits = None
+
+
+def fma_peak_gflops(seconds=0.3):
+    """One core's double-precision FMA peak in GFLOP/s (median of 5 short runs)."""
+    flops, _ = _kernels._fma_peak_run(1000)
+    if flops == 0:
+        return float("nan")
+    iters = 200_000
+    while True:
+        t = time.perf_counter()
+        _kernels._fma_peak_run(iters)
+        dt = time.perf_counter() - t
+        if dt > seconds / 5:
+            break
+        iters *= 2
+    rates = []
+    for _ in range(5):
+        t = time.perf_counter()
+        flops, _ = _kernels._fma_peak_run(iters)
+        rates.append(flops / (time.perf_counter() - t) / 1e9)
+    return float(np.median(rates))
+
+
+def _rand(rng, shape, dtype):
+    x = rng.standard_normal(shape)
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * rng.standard_normal(shape)
+    return x.astype(dtype)
+
+
+def _time(fn, budget):
+    """Median seconds per call of fn over a few batches lasting about `budget` in all."""
+    fn()
+    t = time.perf_counter()
+    fn()
+    one = max(time.perf_counter() - t, 1e-7)
+    inner = max(1, int(budget / 5 / one))
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        times.append((time.perf_counter() - t) / inner)
+    return float(np.median(times))
+
+
+def measure(ours, theirs, rounds, budget):
+    """Interleaved rounds; median over rounds of each side's median time."""
+    to, tt = [], []
+    for _ in range(rounds):
+        to.append(_time(ours, budget))
+        tt.append(_time(theirs, budget))
+    return float(np.median(to)), float(np.median(tt)), (min(tt[i] / to[i] for i in range(rounds)),
+                                                       max(tt[i] / to[i] for i in range(rounds)))
+
+
+def cases(quick, sizes=None, dtypes=None, extras=True):
+    sizes = sizes or ([8, 16, 32, 64, 128, 256, 512, 1024] if quick else
+                      [8, 16, 24, 32, 48, 64, 96, 128, 256, 512, 1024, 2048, 4096])
+    for dt in dtypes or (np.float64, np.float32, np.complex128):
+        for n in sizes:
+            if np.dtype(dt).kind == "c" and n > 2048:
+                continue
+            yield np.dtype(dt).name, "square", n, (n, n), (n, n)
+        if extras:
+            yield np.dtype(dt).name, "tall-skinny", 10000, (10000, 64), (64, 64)
+    for n in (3, 4) if extras else ():
+        count = 10_000 if quick else 100_000
+        yield "float64", f"stack {count}", n, (count, n, n), (count, n, n)
+
+
+def flop_count(dtype, sa, sb):
+    m, k = sa[-2], sa[-1]
+    n = sb[-1]
+    batch = int(np.prod(sa[:-2])) if len(sa) > 2 else 1
+    mult = 4 if np.dtype(dtype).kind == "c" else 1
+    return 2.0 * mult * m * n * k * batch
+
+
+def run(threads, quick, outdir, rounds, budget, sizes=None, dtypes=None):
+    rng = np.random.default_rng(0)
+    cla.set_num_threads(threads)
+    rows = []
+    limiter = threadpool_limits(threads, user_api="blas") if threadpool_limits else None
+    try:
+        peak0 = fma_peak_gflops()
+        print(f"# threads={threads}  FMA peak (1 core, float64) {peak0:.1f} GFLOP/s", flush=True)
+        for dtname, kind, n, sa, sb in cases(quick, sizes, dtypes, extras=sizes is None):
+            a, b = _rand(rng, sa, dtname), _rand(rng, sb, dtname)
+            ours = lambda: cla.matmul(a, b)  # noqa: E731
+            theirs = lambda: np.matmul(a, b)  # noqa: E731
+            r = rounds if n < 2048 else max(3, rounds // 2)
+            to, tt, (lo, hi) = measure(ours, theirs, r, budget if n < 1024 else budget * 2)
+            fl = flop_count(dtname, sa, sb)
+            # peak of the dtype on `threads` cores: float32 twice the float64 rate
+            peak = peak0 * threads * (2 if dtname in ("float32", "complex64") else 1)
+            row = dict(dtype=dtname, kind=kind, n=n, ours_s=to, numpy_s=tt, ours_gf=fl / to / 1e9,
+                       numpy_gf=fl / tt / 1e9, ratio=tt / to, lo=lo, hi=hi, frac=fl / to / 1e9 / peak,
+                       np_frac=fl / tt / 1e9 / peak)
+            rows.append(row)
+            print(f"{dtname:10s} {kind:12s} {n:5d}  ours {to * 1e6:11.2f} us {row['ours_gf']:7.1f} GF/s"
+                  f"  numpy {tt * 1e6:11.2f} us {row['numpy_gf']:7.1f} GF/s  ratio {row['ratio']:.2f}"
+                  f" [{lo:.2f}-{hi:.2f}]  peak {row['frac'] * 100:5.1f}% (numpy {row['np_frac'] * 100:5.1f}%)",
+                  flush=True)
+        peak1 = fma_peak_gflops()
+        print(f"# FMA peak after the rows: {peak1:.1f} GFLOP/s", flush=True)
+    finally:
+        if limiter is not None:
+            limiter.restore_original_limits()
+    if outdir:
+        write_markdown(rows, threads, peak0, peak1, quick, outdir)
+    return rows
+
+
+def write_markdown(rows, threads, peak0, peak1, quick, outdir):
+    os.makedirs(outdir, exist_ok=True)
+    info = _kernels.runtime_info()
+    tag = "_quick" if quick else ""
+    if rows and rows[0]["kind"] == "square" and all(r["kind"] == "square" for r in rows) and len(rows) < 8:
+        tag += "_" + "_".join(sorted({r["dtype"] for r in rows})) + "_n" + "_".join(str(r["n"]) for r in rows[:3])
+    path = os.path.join(outdir, f"gemm_{threads}t{tag}.md")
+    with open(path, "w") as f:
+        f.write(f"# GEMM, {threads} thread(s): cylinalg.matmul vs numpy.matmul (OpenBLAS)\n\n")
+        f.write(f"CPU: {info['cpu']}; kernel level {info['arch']}; numpy {np.__version__}; "
+                f"FMA peak of one core measured in the same run: {peak0:.1f} GFLOP/s before, "
+                f"{peak1:.1f} after (float64; float32 rows use twice that).\n"
+                f"Medians of interleaved rounds in one process; ratio = numpy time / cylinalg time "
+                f"(> 1: cylinalg faster), [min-max] over rounds.\n"
+                f"Command: `python {' '.join(sys.argv)}`; load average at the end "
+                f"{', '.join(f'{x:.1f}' for x in _loadavg())} (a busy machine makes the 2-thread rows, "
+                f"and a peak below ~45 GFLOP/s, unreliable).\n\n")
+        f.write("| dtype | case | n | cylinalg | numpy | cyl GF/s | numpy GF/s | ratio | spread | cyl % peak | numpy % peak |\n")
+        f.write("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|\n")
+        for r in rows:
+            f.write(f"| {r['dtype']} | {r['kind']} | {r['n']} | {_fmt(r['ours_s'])} | {_fmt(r['numpy_s'])} | "
+                    f"{r['ours_gf']:.1f} | {r['numpy_gf']:.1f} | {r['ratio']:.2f} | {r['lo']:.2f}-{r['hi']:.2f} | "
+                    f"{r['frac'] * 100:.0f}% | {r['np_frac'] * 100:.0f}% |\n")
+    print(f"# wrote {path}")
+
+
+def _loadavg():
+    try:
+        return os.getloadavg()
+    except OSError:
+        return (float("nan"),) * 3
+
+
+def _fmt(t):
+    return f"{t * 1e6:.2f} us" if t < 1e-3 else f"{t * 1e3:.2f} ms"
+
+
+def plot(all_rows, outdir, quick):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("# matplotlib not installed (pip install cylinalg[bench]): no plot")
+        return
+    dtypes = ["float64", "float32", "complex128"]
+    fig, axes = plt.subplots(1, len(dtypes), figsize=(5 * len(dtypes), 4), squeeze=False)
+    for ax, dt in zip(axes[0], dtypes):
+        for threads, rows in all_rows.items():
+            sq = [r for r in rows if r["dtype"] == dt and r["kind"] == "square"]
+            ns = [r["n"] for r in sq]
+            ax.plot(ns, [r["ours_gf"] for r in sq], "o-", label=f"cylinalg {threads}t")
+            ax.plot(ns, [r["numpy_gf"] for r in sq], "s--", label=f"numpy/OpenBLAS {threads}t")
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("n (square n x n @ n x n)")
+        ax.set_ylabel("GFLOP/s")
+        ax.set_title(dt)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = os.path.join(outdir, f"gemm{'_quick' if quick else ''}.png")
+    fig.savefig(path, dpi=110)
+    print(f"# wrote {path}")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--quick", action="store_true", help="fewer sizes (n <= 1024), short timings")
+    p.add_argument("--rounds", type=int, default=None)
+    p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"),
+                   help="folder for the markdown tables and plot ('' for none)")
+    p.add_argument("--sizes", type=int, nargs="+", default=None,
+                   help="only these square sizes (no tall-skinny/stack rows)")
+    p.add_argument("--dtypes", nargs="+", default=None, choices=["float64", "float32", "complex128"])
+    args = p.parse_args(argv)
+    rounds = args.rounds or (3 if args.quick else 7)
+    budget = 0.05 if args.quick else 0.2
+    print(f"# cylinalg {cla.__file__}\n# numpy {np.__version__}; OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}")
+    all_rows = {}
+    for t in args.threads:
+        all_rows[t] = run(t, args.quick, args.out, rounds, budget, args.sizes,
+                          [np.dtype(d) for d in args.dtypes] if args.dtypes else None)
+    if args.out and args.sizes is None:
+        plot(all_rows, args.out, args.quick)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

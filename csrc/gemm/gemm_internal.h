@@ -1,0 +1,47 @@
+/* Shared between the GEMM driver and its per-ISA kernel files (not public). */
+#ifndef CYLINALG_GEMM_INTERNAL_H
+#define CYLINALG_GEMM_INTERNAL_H
+#include "cylinalg/gemm.h"
+#include "cylinalg/batch.h"
+
+/* Longest row the unpacked small path handles (its accumulator lives on the stack). */
+#define CYL_SMALL_NMAX 64
+
+void cyl_gemm_small_avx2_kernels(cyl_gemm_kernel out[4]);
+
+/* Loop over every matrix of a 3-operand batch iterator (A, B, C), running BODY with at, bt, ct
+ * (typed pointers to the current matrices).  The innermost batch dimension is a plain strided
+ * loop; the odometer only steps between rows of it. */
+#define CYL_STACK_LOOP(it, TA, a, b, c, ...)                                                   \
+    do {                                                                                        \
+        int nd_ = (it)->ndim;                                                                   \
+        ptrdiff_t inner_ = nd_ > 0 ? (it)->shape[nd_ - 1] : 1;                                  \
+        ptrdiff_t sa_ = nd_ > 0 ? (it)->strides[0][nd_ - 1] : 0;                                \
+        ptrdiff_t sb_ = nd_ > 0 ? (it)->strides[1][nd_ - 1] : 0;                                \
+        ptrdiff_t sc_ = nd_ > 0 ? (it)->strides[2][nd_ - 1] : 0;                                \
+        for (ptrdiff_t t_ = 0; t_ < (it)->count; t_ += inner_) {                               \
+            const char *ra_ = (a) + (it)->offset[0], *rb_ = (b) + (it)->offset[1];              \
+            char *rc_ = (c) + (it)->offset[2];                                                  \
+            for (ptrdiff_t u_ = 0; u_ < inner_; u_++) {                                         \
+                const TA *at = (const TA *)(ra_ + u_ * sa_);                                    \
+                const TA *bt = (const TA *)(rb_ + u_ * sb_);                                    \
+                TA *ct = (TA *)(rc_ + u_ * sc_);                                                \
+                __VA_ARGS__                                                                     \
+            }                                                                                   \
+            cyl_batch_next_row(it);                                                             \
+        }                                                                                       \
+    } while (0)
+
+/* Step the batch iterator to the start of the next row of its innermost dimension. */
+static inline void cyl_batch_next_row(cyl_batch *it) {
+    for (int d = it->ndim - 2; d >= 0; d--) {
+        it->index[d]++;
+        for (int op = 0; op < it->nops; op++) it->offset[op] += it->strides[op][d];
+        if (it->index[d] < it->shape[d]) return;
+        for (int op = 0; op < it->nops; op++) it->offset[op] -= it->strides[op][d] * it->shape[d];
+        it->index[d] = 0;
+    }
+}
+
+#define CYL_GEMM_MAX_TILE 256 /* mr*nr of the largest micro-kernel tile */
+#endif

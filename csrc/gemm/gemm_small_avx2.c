@@ -1,0 +1,247 @@
+/* The unpacked small-matrix GEMM and tiny-matrix stack loops compiled with AVX2+FMA (per-file
+ * flags from setup.py); the same template as the portable build in gemm.c. */
+#include <immintrin.h>
+#include <math.h>
+#include "cylinalg/scalar.h"
+#include "cylinalg/batch.h"
+#include "cylinalg/gemm.h"
+#include "gemm_internal.h"
+
+#define SFX avx2
+#define TC s
+#include "gemm_small.tmpl.h"
+#undef TC
+#define TC d
+#include "gemm_small.tmpl.h"
+#undef TC
+#define TC c
+#include "gemm_small.tmpl.h"
+#undef TC
+#define TC z
+#include "gemm_small.tmpl.h"
+#undef TC
+#undef SFX
+
+/* float64 small product, alpha 1, beta 0, rows of B and C contiguous: each row of C in chunks of
+ * 8 columns held in two ymm accumulators across k (masked loads/stores for the tail). */
+static inline __m256i tail_mask(ptrdiff_t cols) {
+    const __m256i idx = _mm256_set_epi64x(3, 2, 1, 0);
+    return _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)cols), idx);
+}
+/* Up to 6 rows x 8 columns of C over all of k, accumulators in registers (12 independent FMA
+ * chains, more than enough to hide the FMA latency).  R is a compile-time constant after inlining. */
+#define SMALL_D_LOOP(LOAD0, LOAD1)                                                             \
+    for (ptrdiff_t p = 0; p < k; p++) {                                                        \
+        const double *bp = b + p * rsb;                                                        \
+        __m256d b0 = LOAD0, b1 = LOAD1, av;                                                    \
+        const double *ap = a + p * csa;                                                        \
+        av = _mm256_broadcast_sd(ap);                                                          \
+        c00 = _mm256_fmadd_pd(av, b0, c00); c01 = _mm256_fmadd_pd(av, b1, c01);               \
+        if (R > 1) { av = _mm256_broadcast_sd(ap + rsa);                                       \
+            c10 = _mm256_fmadd_pd(av, b0, c10); c11 = _mm256_fmadd_pd(av, b1, c11); }         \
+        if (R > 2) { av = _mm256_broadcast_sd(ap + 2 * rsa);                                   \
+            c20 = _mm256_fmadd_pd(av, b0, c20); c21 = _mm256_fmadd_pd(av, b1, c21); }         \
+        if (R > 3) { av = _mm256_broadcast_sd(ap + 3 * rsa);                                   \
+            c30 = _mm256_fmadd_pd(av, b0, c30); c31 = _mm256_fmadd_pd(av, b1, c31); }         \
+        if (R > 4) { av = _mm256_broadcast_sd(ap + 4 * rsa);                                   \
+            c40 = _mm256_fmadd_pd(av, b0, c40); c41 = _mm256_fmadd_pd(av, b1, c41); }         \
+        if (R > 5) { av = _mm256_broadcast_sd(ap + 5 * rsa);                                   \
+            c50 = _mm256_fmadd_pd(av, b0, c50); c51 = _mm256_fmadd_pd(av, b1, c51); }         \
+    }
+
+static __attribute__((always_inline)) inline void small_d_tile(
+    const int R, ptrdiff_t cols, ptrdiff_t k, const double *a, ptrdiff_t rsa, ptrdiff_t csa,
+    const double *b, ptrdiff_t rsb, double *c, ptrdiff_t rsc) {
+    __m256d c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_pd();
+    if (cols >= 8) {
+        SMALL_D_LOOP(_mm256_loadu_pd(bp), _mm256_loadu_pd(bp + 4))
+        __m256d rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+        for (int r = 0; r < R; r++) {
+            _mm256_storeu_pd(c + r * rsc, rows[r][0]);
+            _mm256_storeu_pd(c + r * rsc + 4, rows[r][1]);
+        }
+    } else { /* masked loads (cheap); stores through a scratch row (masked stores are slow on AMD) */
+        __m256i m0 = tail_mask(cols), m1 = tail_mask(cols - 4);
+        SMALL_D_LOOP(_mm256_maskload_pd(bp, m0), _mm256_maskload_pd(bp + 4, m1))
+        __m256d rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+        for (int r = 0; r < R; r++) {
+            double t[8];
+            _mm256_storeu_pd(t, rows[r][0]);
+            _mm256_storeu_pd(t + 4, rows[r][1]);
+            for (ptrdiff_t q = 0; q < cols; q++) c[r * rsc + q] = t[q];
+        }
+    }
+}
+#undef SMALL_D_LOOP
+
+/* float64 C = A @ B (alpha 1, beta 0) with contiguous rows of B and C, unpacked. */
+static void small_d_rows(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t rsa,
+                         ptrdiff_t csa, const double *b, ptrdiff_t rsb, double *c, ptrdiff_t rsc) {
+    /* rows outer: a 6-row sliver of A stays in L1 while it meets every column chunk of B
+     * (B, at most 64 x 64, stays in L1/L2), so tall A is streamed once */
+    ptrdiff_t i = 0;
+    for (; i + 6 <= m; i += 6)
+        for (ptrdiff_t j = 0; j < n; j += 8)
+            small_d_tile(6, n - j, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc);
+    for (ptrdiff_t j = 0; j < n; j += 8) {
+        ptrdiff_t cols = n - j;
+        switch (m - i) {
+        case 5: small_d_tile(5, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
+        case 4: small_d_tile(4, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
+        case 3: small_d_tile(3, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
+        case 2: small_d_tile(2, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
+        case 1: small_d_tile(1, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
+        default: break;
+        }
+    }
+}
+
+static inline __m256i tail_mask_s(ptrdiff_t cols) {
+    const __m256i idx = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(cols < 8 ? (cols < 0 ? 0 : cols) : 8)), idx);
+}
+
+/* float32 twin of small_d_tile: up to 6 rows x 16 columns of C over all of k, accumulators in registers (12 independent FMA
+ * chains, more than enough to hide the FMA latency).  R is a compile-time constant after inlining. */
+#define SMALL_S_LOOP(LOAD0, LOAD1)                                                             \
+    for (ptrdiff_t p = 0; p < k; p++) {                                                        \
+        const float *bp = b + p * rsb;                                                        \
+        __m256 b0 = LOAD0, b1 = LOAD1, av;                                                    \
+        const float *ap = a + p * csa;                                                        \
+        av = _mm256_broadcast_ss(ap);                                                          \
+        c00 = _mm256_fmadd_ps(av, b0, c00); c01 = _mm256_fmadd_ps(av, b1, c01);               \
+        if (R > 1) { av = _mm256_broadcast_ss(ap + rsa);                                       \
+            c10 = _mm256_fmadd_ps(av, b0, c10); c11 = _mm256_fmadd_ps(av, b1, c11); }         \
+        if (R > 2) { av = _mm256_broadcast_ss(ap + 2 * rsa);                                   \
+            c20 = _mm256_fmadd_ps(av, b0, c20); c21 = _mm256_fmadd_ps(av, b1, c21); }         \
+        if (R > 3) { av = _mm256_broadcast_ss(ap + 3 * rsa);                                   \
+            c30 = _mm256_fmadd_ps(av, b0, c30); c31 = _mm256_fmadd_ps(av, b1, c31); }         \
+        if (R > 4) { av = _mm256_broadcast_ss(ap + 4 * rsa);                                   \
+            c40 = _mm256_fmadd_ps(av, b0, c40); c41 = _mm256_fmadd_ps(av, b1, c41); }         \
+        if (R > 5) { av = _mm256_broadcast_ss(ap + 5 * rsa);                                   \
+            c50 = _mm256_fmadd_ps(av, b0, c50); c51 = _mm256_fmadd_ps(av, b1, c51); }         \
+    }
+
+static __attribute__((always_inline)) inline void small_s_tile(
+    const int R, ptrdiff_t cols, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    const float *b, ptrdiff_t rsb, float *c, ptrdiff_t rsc) {
+    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+    if (cols >= 16) {
+        SMALL_S_LOOP(_mm256_loadu_ps(bp), _mm256_loadu_ps(bp + 8))
+        __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+        for (int r = 0; r < R; r++) {
+            _mm256_storeu_ps(c + r * rsc, rows[r][0]);
+            _mm256_storeu_ps(c + r * rsc + 8, rows[r][1]);
+        }
+    } else { /* masked loads (cheap); stores through a scratch row (masked stores are slow on AMD) */
+        __m256i m0 = tail_mask_s(cols), m1 = tail_mask_s(cols - 8);
+        SMALL_S_LOOP(_mm256_maskload_ps(bp, m0), _mm256_maskload_ps(bp + 8, m1))
+        __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+        for (int r = 0; r < R; r++) {
+            float t[16];
+            _mm256_storeu_ps(t, rows[r][0]);
+            _mm256_storeu_ps(t + 8, rows[r][1]);
+            for (ptrdiff_t q = 0; q < cols; q++) c[r * rsc + q] = t[q];
+        }
+    }
+}
+#undef SMALL_S_LOOP
+
+/* float32 C = A @ B (alpha 1, beta 0) with contiguous rows of B and C, unpacked. */
+static void small_s_rows(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t rsa,
+                         ptrdiff_t csa, const float *b, ptrdiff_t rsb, float *c, ptrdiff_t rsc) {
+    /* rows outer: a 6-row sliver of A stays in L1 while it meets every column chunk of B
+     * (B, at most 64 x 64, stays in L1/L2), so tall A is streamed once */
+    ptrdiff_t i = 0;
+    for (; i + 6 <= m; i += 6)
+        for (ptrdiff_t j = 0; j < n; j += 16)
+            small_s_tile(6, n - j, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc);
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        ptrdiff_t cols = n - j;
+        switch (m - i) {
+        case 5: small_s_tile(5, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
+        case 4: small_s_tile(4, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
+        case 3: small_s_tile(3, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
+        case 2: small_s_tile(2, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
+        case 1: small_s_tile(1, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
+        default: break;
+        }
+    }
+}
+
+static void small_s_avx2(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                         const void *alpha, const void *a, ptrdiff_t rsa, ptrdiff_t csa,
+                         const void *b, ptrdiff_t rsb, ptrdiff_t csb, const void *beta, void *c,
+                         ptrdiff_t rsc, ptrdiff_t csc) {
+    if (csb == 1 && csc == 1 && *(const float *)alpha == 1.0f && *(const float *)beta == 0.0f) {
+        small_s_rows(m, n, k, (const float *)a, rsa, csa, (const float *)b, rsb, (float *)c, rsc);
+        return;
+    }
+    cyl_gemm_small_s_avx2(conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+}
+
+static void small_d_avx2(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                         const void *alpha, const void *a, ptrdiff_t rsa, ptrdiff_t csa,
+                         const void *b, ptrdiff_t rsb, ptrdiff_t csb, const void *beta, void *c,
+                         ptrdiff_t rsc, ptrdiff_t csc) {
+    if (csb == 1 && csc == 1 && *(const double *)alpha == 1.0 && *(const double *)beta == 0.0) {
+        small_d_rows(m, n, k, (const double *)a, rsa, csa, (const double *)b, rsb, (double *)c, rsc);
+        return;
+    }
+    cyl_gemm_small_d_avx2(conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+}
+
+/* float64 4x4 stacks with contiguous rows of B and C: one ymm per row of C,
+ * C[i,:] = sum_p A[i,p] * B[p,:], 16 FMAs per matrix. */
+static void stack_d_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
+                         ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
+                         char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
+    if (csb == 1 && csc == 1 && !(m == 4 && n == 4 && k == 4) && !(m == n && n == k && m <= 3)) {
+        CYL_STACK_LOOP(it, double, a, b, c, { small_d_rows(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
+        return;
+    }
+    if (!(m == 4 && n == 4 && k == 4 && csb == 1 && csc == 1)) {
+        cyl_gemm_stack_d_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
+        return;
+    }
+    CYL_STACK_LOOP(it, double, a, b, c, {
+        __m256d b0 = _mm256_loadu_pd(bt), b1 = _mm256_loadu_pd(bt + rsb);
+        __m256d b2 = _mm256_loadu_pd(bt + 2 * rsb), b3 = _mm256_loadu_pd(bt + 3 * rsb);
+        for (int i = 0; i < 4; i++) {
+            const double *ai = at + i * rsa;
+            __m256d r = _mm256_mul_pd(_mm256_broadcast_sd(ai), b0);
+            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + csa), b1, r);
+            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + 2 * csa), b2, r);
+            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + 3 * csa), b3, r);
+            _mm256_storeu_pd(ct + i * rsc, r);
+        }
+    });
+}
+
+/* float32 stacks with contiguous rows of B and C: the unpacked row kernel per matrix. */
+static void stack_s_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
+                         ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
+                         char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
+    if (csb == 1 && csc == 1 && !(m == n && n == k && m <= 4)) {
+        CYL_STACK_LOOP(it, float, a, b, c, { small_s_rows(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
+        return;
+    }
+    cyl_gemm_stack_s_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
+}
+
+void cyl_gemm_small_avx2_kernels(cyl_gemm_kernel out[4]) {
+    fill_small_s_avx2(&out[CYL_F32]);
+    fill_small_d_avx2(&out[CYL_F64]);
+    fill_small_c_avx2(&out[CYL_C64]);
+    fill_small_z_avx2(&out[CYL_C128]);
+    out[CYL_F64].stack = stack_d_avx2;
+    out[CYL_F64].small = small_d_avx2;
+    out[CYL_F32].small = small_s_avx2;
+    out[CYL_F32].stack = stack_s_avx2;
+    out[CYL_F32].small_max = 64 * 64 * 64;
+    out[CYL_F32].tall_kmax = 64;
+    out[CYL_F64].tall_kmax = 64;
+    out[CYL_F64].small_max = 64 * 64 * 64; /* measured crossover with the packed path */
+}

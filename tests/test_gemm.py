@@ -1,0 +1,172 @@
+"""The GEMM kernel (cyl_gemm_* through the _kernels.gemm test hook) against numpy, on every
+kernel level this CPU supports: edge tiles, k across cache blocks, strides of any sign,
+alpha/beta, conj, NaN/inf, and bitwise reproducibility for a fixed thread count."""
+import numpy as np
+import pytest
+
+from cylinalg._core import _kernels
+from conftest import ALL_DTYPES, random_array
+
+DTYPE_NAMES = {np.dtype(d).name: np.dtype(d) for d in ALL_DTYPES}
+
+
+def _blocking(dtype):
+    return _kernels.runtime_info()["gemm"][np.dtype(dtype).name]
+
+
+def _ref(alpha, a, b, beta, c, conj_a=False, conj_b=False):
+    aa = np.conj(a) if conj_a else a
+    bb = np.conj(b) if conj_b else b
+    wide = np.complex256 if np.dtype(c.dtype).kind == "c" else np.longdouble
+    prod = aa.astype(wide) @ bb.astype(wide)
+    out = alpha * prod
+    if beta != 0:
+        out = out + beta * c.astype(wide)
+    return out
+
+
+def _check(got, want, a, b, dtype):
+    """Relative error within a few ulps times k, against sum |a||b| (the error scale)."""
+    eps = np.finfo(np.dtype(dtype)).eps
+    k = a.shape[1]
+    scale = np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64)
+    err = np.abs(got.astype(want.dtype) - want).astype(np.float64)
+    assert np.all(err <= 8 * eps * (k + 2) * (scale + 1)), float(np.max(err / (scale + 1)))
+
+
+@pytest.fixture(params=[False, True], ids=["auto", "packed"])
+def force_packed(request):
+    _kernels._gemm_force_packed(request.param)
+    yield request.param
+    _kernels._gemm_force_packed(False)
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
+def test_edge_tiles_and_k_blocks(arch, dtype, force_packed, rng):
+    blk = _blocking(dtype)
+    mr, nr, kc = blk["mr"], blk["nr"], blk["kc"]
+    ks = sorted({1, 2, 3, kc - 1, kc, kc + 1, 2 * kc + 1})
+    a_full = random_array(rng, (2 * mr + 1, max(ks)), dtype)
+    b_full = random_array(rng, (max(ks), 2 * nr + 1), dtype)
+    for k in ks:
+        for m in range(1, 2 * mr + 2):
+            for n in (range(1, 2 * nr + 2) if k in (1, kc + 1) else (1, nr - 1, nr, nr + 1, 2 * nr + 1)):
+                a, b = a_full[:m, :k], b_full[:k, :n]
+                c = np.full((m, n), np.nan, dtype=dtype)
+                _kernels.gemm(1.0, a, b, 0.0, c)
+                _check(c, _ref(1.0, a, b, 0.0, c), a, b, dtype)
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(5, 7, 3), (40, 33, 70), (97, 130, 300)])
+def test_strides_alpha_beta_conj(arch, dtype, shape, force_packed, rng):
+    m, n, k = shape
+    cplx = np.dtype(dtype).kind == "c"
+    alpha = (0.5 - 1.25j) if cplx else -1.5
+    beta = (2.0 + 0.5j) if cplx else 0.75
+    a0 = random_array(rng, (m, k), dtype)
+    b0 = random_array(rng, (k, n), dtype)
+    c0 = random_array(rng, (m, n), dtype)
+    variants = {
+        "C": lambda x: np.ascontiguousarray(x),
+        "F": lambda x: np.asfortranarray(x),
+        "T": lambda x: np.ascontiguousarray(x.T).T,
+        "strided": lambda x: np.repeat(np.repeat(x, 2, 0), 3, 1)[::2, ::3],
+        "negative": lambda x: np.ascontiguousarray(x[::-1, ::-1])[::-1, ::-1],
+    }
+    for name, lay in variants.items():
+        for conj_a, conj_b in ((False, False), (True, False), (False, True)):
+            if not cplx and (conj_a or conj_b):
+                continue
+            a, b = lay(a0), lay(b0)
+            c = lay(c0.copy())
+            _kernels.gemm(alpha, a, b, beta, c, conj_a, conj_b)
+            want = _ref(alpha, a0, b0, beta, c0, conj_a, conj_b)
+            _check(c, want, a0, b0, dtype)
+            assert np.array_equal(a, a0) and np.array_equal(b, b0), name
+
+
+def test_c_is_strided_output(arch, dtype, rng):
+    a = random_array(rng, (30, 20), dtype)
+    b = random_array(rng, (20, 25), dtype)
+    big = np.zeros((60, 75), dtype=dtype)
+    c = big[::2, ::3]
+    _kernels.gemm(1.0, a, b, 0.0, c)
+    _check(c, _ref(1.0, a, b, 0.0, c), a, b, dtype)
+    mask = np.ones(big.shape, bool)
+    mask[::2, ::3] = False
+    assert not big[mask].any()  # nothing written outside the view
+
+
+def test_beta_zero_ignores_c_and_nan_propagates(arch, dtype, force_packed, rng):
+    m, n, k = 13, 17, 40
+    a = random_array(rng, (m, k), dtype)
+    b = random_array(rng, (k, n), dtype)
+    b[:, 3] = 0
+    a[2, 5] = np.nan
+    if np.dtype(dtype).kind == "f":  # complex inf * finite is NaN or inf by summation order
+        a[7, 1] = np.inf
+    c = np.full((m, n), np.nan, dtype=dtype)
+    _kernels.gemm(1.0, a, b, 0.0, c)
+    with np.errstate(invalid="ignore"):
+        want = a @ b
+    np.testing.assert_array_equal(np.isnan(c), np.isnan(want))
+    assert np.isnan(c[2]).all()  # NaN in A spreads along its row, even over B's zero column
+    finite = np.isfinite(want)
+    np.testing.assert_allclose(c[finite], want[finite], rtol=1e-3 if a.dtype.itemsize <= 8 else 1e-10)
+
+
+def test_k_zero_and_empty(arch, dtype):
+    c = np.full((3, 4), 7, dtype=dtype)
+    _kernels.gemm(1.0, np.ones((3, 0), dtype), np.ones((0, 4), dtype), 0.0, c)
+    assert not c.any()
+    c = np.full((3, 4), 7, dtype=dtype)
+    _kernels.gemm(1.0, np.ones((3, 0), dtype), np.ones((0, 4), dtype), 2.0, c)
+    assert (c == 14).all()
+    c = np.ones((0, 4), dtype)
+    _kernels.gemm(1.0, np.ones((0, 5), dtype), np.ones((5, 4), dtype), 0.0, c)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex64], ids=["float64", "complex64"])
+def test_bitwise_reproducible_per_thread_count(dtype, rng):
+    a = random_array(rng, (301, 280), dtype)
+    b = random_array(rng, (280, 190), dtype)
+    for threads in (1, 2, 3):
+        outs = []
+        for _ in range(3):
+            c = np.empty((301, 190), dtype)
+            _kernels.gemm(1.0, a, b, 0.0, c, nthreads=threads)
+            outs.append(c)
+        assert all(np.array_equal(outs[0], o) for o in outs[1:])
+        _check(outs[0], _ref(1.0, a, b, 0.0, outs[0]), a, b, dtype)
+
+
+def test_fma_peak_probe():
+    flops, checksum = _kernels._fma_peak_run(1000)
+    assert flops >= 0 and np.isfinite(checksum)
+
+
+def test_threadpoolctl_limits_openmp_pool():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import cylinalg as cla
+
+    before = cla.get_num_threads()
+    with threadpoolctl.threadpool_limits(1, user_api="openmp"):
+        assert cla.get_num_threads() == 1
+    assert cla.get_num_threads() == before
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(3001, 64, 64), (1000, 7, 33), (517, 64, 65), (70, 3, 1)])
+def test_tall_narrow(arch, dtype, shape, rng):
+    m, n, k = shape
+    a = random_array(rng, (m, k), dtype)
+    b = random_array(rng, (k, n), dtype)
+    for threads in (1, 2):
+        c = np.full((m, n), np.nan, dtype)
+        _kernels.gemm(1.0, a, b, 0.0, c, nthreads=threads)
+        _check(c, _ref(1.0, a, b, 0.0, c), a, b, dtype)
+        c2 = random_array(rng, (m, n), dtype)
+        want = _ref(-1.0, a, b, 1.0, c2)
+        _kernels.gemm(-1.0, a, b, 1.0, c2, nthreads=threads)
+        _check(c2, want, a, b, dtype)

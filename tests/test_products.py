@@ -1,0 +1,153 @@
+"""cylinalg.matmul / matvec against numpy.matmul / numpy.matvec: dtypes, layouts, broadcasting,
+1-d operands, out= (casting, overlap), size 0, errors, tiny stacks."""
+import numpy as np
+import pytest
+
+import cylinalg as cla
+from conftest import ALL_DTYPES, layouts, random_array, tol
+
+
+def _close(got, want, dtype=None):
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.shape == want.shape
+    assert got.dtype == want.dtype
+    if want.dtype.kind in "fc":
+        scale = max(float(np.max(np.abs(want))) if want.size else 0.0, 1.0)
+        np.testing.assert_allclose(got, want, rtol=0, atol=tol(dtype or want.dtype) * scale * 4)
+    else:
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8, 16, 31, 32, 33, 64, 65, 130])
+def test_square_sizes(arch, dtype, n, rng):
+    a, b = random_array(rng, (n, n), dtype), random_array(rng, (n, n), dtype)
+    _close(cla.matmul(a, b), np.matmul(a, b))
+
+
+def test_layouts(dtype, rng):
+    a0, b0 = random_array(rng, (37, 29), dtype), random_array(rng, (29, 41), dtype)
+    want = a0 @ b0
+    for la, a in layouts(a0).items():
+        for lb, b in layouts(b0).items():
+            _close(cla.matmul(a, b), want)
+    _close(cla.matmul(b0.T, a0.T), want.T)
+
+
+@pytest.mark.parametrize(
+    "sa, sb",
+    [((7, 3, 4), (4, 5)), ((4, 5), (6, 5, 2)), ((2, 1, 3, 4), (5, 4, 2)), ((3,), (3,)),
+     ((3,), (2, 3, 4)), ((2, 5, 3), (3,)), ((0, 3, 4), (4, 2)), ((3, 0), (0, 4)),
+     ((2, 0, 3), (3, 5)), ((4,), (4, 0))],
+)
+def test_shapes_and_broadcast(dtype, sa, sb, rng):
+    a, b = random_array(rng, sa, dtype), random_array(rng, sb, dtype)
+    got, want = cla.matmul(a, b), np.matmul(a, b)
+    assert type(got) is type(want)
+    _close(got, want)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 5, 7, 9, 13, 24])
+def test_tiny_stacks(arch, dtype, n, rng):
+    a, b = random_array(rng, (50, n, n), dtype), random_array(rng, (50, n, n), dtype)
+    _close(cla.matmul(a, b), np.matmul(a, b))
+    _close(cla.matmul(a.transpose(0, 2, 1), b[::-1]), np.matmul(a.transpose(0, 2, 1), b[::-1]))
+    _close(cla.matmul(a[:, None], b[None, :5]), np.matmul(a[:, None], b[None, :5]))
+
+
+@pytest.mark.parametrize("da, db", [("f4", "f8"), ("f4", "c8"), ("i8", "f4"), ("i4", "i4"),
+                                    ("?", "?"), ("f2", "f2"), ("c8", "f8"), ("i8", "c16")])
+def test_mixed_and_other_dtypes(da, db, rng):
+    a = random_array(rng, (6, 5), da)
+    b = random_array(rng, (5, 4), db)
+    _close(cla.matmul(a, b), np.matmul(a, b))
+
+
+def test_array_likes_and_object():
+    _close(cla.matmul([[1.0, 2.0], [3.0, 4.0]], [[1.0], [1.0]]), np.matmul([[1.0, 2.0], [3.0, 4.0]], [[1.0], [1.0]]))
+    o = np.array([[1, 2], [3, 4]], dtype=object)
+    assert cla.matmul(o, o).dtype == object
+
+
+def test_out(dtype, rng):
+    a, b = random_array(rng, (3, 6, 5), dtype), random_array(rng, (5, 4), dtype)
+    out = np.full((3, 6, 4), np.nan, dtype=dtype)
+    res = cla.matmul(a, b, out=out)
+    assert res is out
+    _close(out, np.matmul(a, b))
+    out_c = np.full((3, 6, 4), np.nan, dtype=np.complex128)
+    cla.matmul(a, b, out=out_c)
+    _close(out_c, np.matmul(a, b).astype(np.complex128), dtype)
+    out_f = np.empty((6, 8), dtype=dtype)[:, ::2]  # non-contiguous out
+    cla.matmul(a[0], b, out=out_f)
+    _close(out_f, a[0] @ b)
+
+
+def test_out_errors(rng):
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
+    with pytest.raises(TypeError):  # numpy's same_kind rule: float into int
+        cla.matmul(a, b, out=np.empty((3, 2), dtype=np.int64))
+    with pytest.raises(ValueError):
+        cla.matmul(a, b, out=np.empty((3, 3)))
+
+
+def test_out_overlaps_input(rng):
+    a = rng.standard_normal((5, 5))
+    b = rng.standard_normal((5, 5))
+    want = a @ b
+    a2 = a.copy()
+    cla.matmul(a2, b, out=a2)
+    _close(a2, want)
+    b2 = b.copy()
+    cla.matmul(a, b2, out=b2)
+    _close(b2, want)
+
+
+def test_inputs_not_modified(dtype, rng):
+    a, b = random_array(rng, (20, 30), dtype), random_array(rng, (30, 10), dtype)
+    a0, b0 = a.copy(), b.copy()
+    a.flags.writeable = False
+    cla.matmul(a, b)
+    assert np.array_equal(a, a0) and np.array_equal(b, b0)
+
+
+def test_errors():
+    with pytest.raises(ValueError, match=r"^cylinalg\.matmul: .*\(3, 4\)"):
+        cla.matmul(np.ones((3, 4)), np.ones((5, 2)))
+    with pytest.raises(ValueError, match=r"^cylinalg\.matmul"):
+        cla.matmul(np.ones((3,)), np.ones((4,)))
+    with pytest.raises(ValueError, match=r"^cylinalg\.matmul"):
+        cla.matmul(np.ones((2, 3, 4)), np.ones((3, 4, 2)))
+    with pytest.raises(ValueError):
+        cla.matmul(np.float64(2.0), np.ones((2, 2)))
+
+
+def test_nan_propagation_and_nan_out():
+    a = np.ones((4, 4))
+    a[1, 2] = np.nan
+    b = np.zeros((4, 4))
+    out = np.full((4, 4), np.nan)
+    cla.matmul(a, b, out=out)
+    assert np.isnan(out[1]).all() and not np.isnan(out[[0, 2, 3]]).any()
+
+
+def test_huge_size_memory_error():
+    a = np.lib.stride_tricks.as_strided(np.zeros(1), (2**40, 1), (0, 0))
+    b = np.lib.stride_tricks.as_strided(np.zeros(1), (1, 2**40), (0, 0))
+    with pytest.raises(MemoryError):
+        cla.matmul(a, b)
+
+
+@pytest.mark.parametrize(
+    "sa, sb", [((4, 3), (3,)), ((2, 4, 3), (3,)), ((4, 3), (5, 3)), ((2, 1, 4, 3), (6, 3)), ((0, 3), (3,))]
+)
+def test_matvec(dtype, sa, sb, rng):
+    a, x = random_array(rng, sa, dtype), random_array(rng, sb, dtype)
+    want = np.matvec(a, x) if hasattr(np, "matvec") else np.matmul(a, x[..., None])[..., 0]
+    _close(cla.matvec(a, x), want)
+
+
+def test_matvec_errors():
+    with pytest.raises(ValueError, match=r"^cylinalg\.matvec"):
+        cla.matvec(np.ones((3, 4)), np.ones(3))
+    with pytest.raises(ValueError, match=r"^cylinalg\.matvec"):
+        cla.matvec(np.ones(3), np.ones(3))
