@@ -33,9 +33,9 @@ static int claim_active(void) {
 static void drop_active(void) { __atomic_store_n(&g_active, 0, __ATOMIC_RELEASE); }
 #endif
 
-void cyl_interrupt_begin(cyl_interrupt_guard *g, int on_main_thread) {
+void cyl_interrupt_begin(cyl_interrupt_guard *g, int enable) {
     g->installed = 0;
-    if (!on_main_thread || !claim_active()) return;
+    if (!enable || !claim_active()) return;
 #if CYL_HAVE_SIGACTION
     struct sigaction previous, ours;
     _Static_assert(sizeof previous <= sizeof g->saved, "guard too small for struct sigaction");

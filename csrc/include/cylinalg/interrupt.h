@@ -2,21 +2,23 @@
  *
  * A kernel that may run for long (power iteration, Jacobi sweeps, training loops) runs
  * with the GIL released, so Python cannot raise KeyboardInterrupt until it returns.  The
- * Cython wrapper therefore brackets the call with a guard:
+ * Cython wrapper therefore brackets the call with a guard (helpers in _testing.pxi):
  *
- *     cyl_interrupt_guard g;
- *     cyl_interrupt_begin(&g, on_main_thread);   // with the GIL or without, before the loop
- *     status = kernel(...);                     // checks cyl_interrupt_pending() now and then
- *     if (cyl_interrupt_end(&g)) -> raise KeyboardInterrupt (the kernel result is discarded)
+ *     cdef cyl_interrupt_guard guard
+ *     interrupt_guard_begin(&guard)     # with the GIL: installs, raises a pending SIGINT
+ *     with nogil:
+ *         status = kernel(...)          # polls cyl_interrupt_pending() now and then
+ *     interrupt_guard_end(&guard)       # restores; KeyboardInterrupt if Ctrl-C arrived
+ *     check_status(status, fname)
  *
  * and the kernel polls `cyl_interrupt_pending()` (one relaxed load) every few milliseconds
  * of work, returning CYL_ERR_INTERRUPTED when it is set; check_status() in _common.pxi maps
  * that to KeyboardInterrupt.  Long loops must ALSO have an iteration cap (CYL_ERR_NOCONV):
  * the guard is a courtesy for people, not a termination argument.
  *
- * begin() installs a C SIGINT handler that only sets a flag, and only when called on the
- * main thread (where Python handles signals) while Python's own handler is in place (not
- * SIG_IGN / SIG_DFL: then we leave the user's choice alone).  end() restores the exact
+ * begin() installs a C SIGINT handler that only sets a flag, and only when `enable` (called on
+ * the main thread, where Python handles signals, while SIGINT has Python's default handler)
+ * and the C-level handler is not SIG_IGN / SIG_DFL (then we leave the user's choice alone).  end() restores the exact
  * previous handler.  Guards do not nest across threads: a guard begun off the main thread,
  * or while another guard is active, is a no-op (its kernel still sees the active flag).
  * POSIX uses sigaction; elsewhere signal() is the fallback. */
@@ -31,7 +33,8 @@ typedef struct {
     unsigned char saved[256]; /* the previous handler (struct sigaction or function pointer) */
 } cyl_interrupt_guard;
 
-void cyl_interrupt_begin(cyl_interrupt_guard *g, int on_main_thread);
+/* enable: the Cython side's may_guard_interrupts() (main thread, Python's default handler). */
+void cyl_interrupt_begin(cyl_interrupt_guard *g, int enable);
 /* Restore the previous handler; returns 1 when SIGINT arrived while the guard was active. */
 int cyl_interrupt_end(cyl_interrupt_guard *g);
 /* Non-zero once SIGINT arrived under the active guard; safe from any thread, cheap. */

@@ -1,13 +1,16 @@
-# Private test-only kernels and the Ctrl-C guard declarations (csrc/interrupt.c, csrc/testing.c).
-# Not public API: tests/test_interrupt.py and tests/test_threads.py use them to prove that long
-# nogil loops answer Ctrl-C and that concurrent kernels never oversubscribe the thread budget.
+# The Ctrl-C guard for long nogil loops (csrc/interrupt.c; usage in interrupt.h), and private
+# test-only kernels (csrc/testing.c) that tests/test_interrupt.py and tests/test_threads.py use to
+# prove that long nogil loops answer Ctrl-C and that concurrent kernels never oversubscribe the
+# thread budget.  Not public API.
+import signal as _signal
 import threading as _threading
 from cpython.pythread cimport PyThread_get_thread_ident
+from cpython.exc cimport PyErr_CheckSignals
 
 cdef extern from "cylinalg/interrupt.h":
     ctypedef struct cyl_interrupt_guard:
         int installed
-    void cyl_interrupt_begin(cyl_interrupt_guard *g, int on_main_thread) nogil
+    void cyl_interrupt_begin(cyl_interrupt_guard *g, int enable) nogil
     int cyl_interrupt_end(cyl_interrupt_guard *g) nogil
     int cyl_interrupt_pending() nogil
     int cyl_spin(double seconds, int check, long long *iterations) nogil
@@ -28,9 +31,33 @@ cdef extern from *:
 cdef unsigned long _MAIN_THREAD_IDENT = _threading.main_thread().ident
 
 
-cdef inline bint on_main_thread():
-    """True on the thread where Python runs signal handlers (the only one that may guard)."""
-    return PyThread_get_thread_ident() == _MAIN_THREAD_IDENT
+cdef bint may_guard_interrupts():
+    """Whether a kernel called now may install the Ctrl-C guard: only on the main thread (where
+    Python handles signals) and only while SIGINT has Python's default handler (raise
+    KeyboardInterrupt); a user's own handler then runs after the kernel, as for any C call.
+    Call with the GIL, before `with nogil:`; pass the result to cyl_interrupt_begin."""
+    if PyThread_get_thread_ident() != _MAIN_THREAD_IDENT:
+        return False
+    return _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler
+
+
+cdef int interrupt_guard_begin(cyl_interrupt_guard *g) except -1:
+    """Install the Ctrl-C guard if allowed (see may_guard_interrupts); call with the GIL just
+    before `with nogil:`.  A SIGINT Python received before the guard was in place is raised
+    here, so none is lost between Python's last check and the kernel."""
+    cyl_interrupt_begin(g, may_guard_interrupts())
+    if g.installed and PyErr_CheckSignals() != 0:
+        cyl_interrupt_end(g)
+        return -1
+    return 0
+
+
+cdef int interrupt_guard_end(cyl_interrupt_guard *g) except -1:
+    """Restore the previous SIGINT handler (call with the GIL after the nogil block); raise
+    KeyboardInterrupt if Ctrl-C arrived meanwhile (the kernel's result is then discarded)."""
+    if cyl_interrupt_end(g):
+        raise KeyboardInterrupt
+    return 0
 
 
 def _spin(double seconds, bint interruptible=True):
@@ -38,16 +65,13 @@ def _spin(double seconds, bint interruptible=True):
     Returns the number of ~0.1 ms work iterations done; raises KeyboardInterrupt on Ctrl-C."""
     cdef cyl_interrupt_guard guard
     cdef long long iterations = 0
-    cdef int status, interrupted = 0
-    cdef int main = on_main_thread()
+    cdef int status
+    guard.installed = 0
+    if interruptible:
+        interrupt_guard_begin(&guard)
     with nogil:
-        if interruptible:
-            cyl_interrupt_begin(&guard, main)
         status = cyl_spin(seconds, interruptible, &iterations)
-        if interruptible:
-            interrupted = cyl_interrupt_end(&guard)
-    if interrupted:
-        raise KeyboardInterrupt
+    interrupt_guard_end(&guard)
     check_status(status, "cylinalg._spin")
     return iterations
 
