@@ -85,7 +85,7 @@ def _values(rng, np, shape, dtype):
 
 def _layout(rng, np, a):
     """Re-house `a` (values kept) in a random memory layout."""
-    kind = int(rng.integers(0, 8))
+    kind = int(rng.integers(0, 9))
     if a.ndim == 0 or a.dtype.kind in "OU":
         return a if kind != 7 else _readonly(a)
     if kind == 1:
@@ -110,6 +110,10 @@ def _layout(rng, np, a):
         return np.broadcast_to(a[:1], a.shape) if a.shape[0] > 0 else a
     if kind == 7:
         return _readonly(a)
+    if kind == 8:  # a field of a packed record array: strides not a multiple of the itemsize
+        rec = np.zeros(a.shape, dtype=np.dtype([("x", a.dtype), ("pad", np.int8, 3)]))
+        rec["x"] = a
+        return rec["x"]
     return np.ascontiguousarray(a)
 
 

@@ -26,6 +26,15 @@ pytestmark = pytest.mark.skipif(threading.current_thread() is not threading.main
                                 reason="signals are handled on the main thread")
 
 
+@pytest.fixture(autouse=True)
+def _python_handles_sigint():
+    """Processes started in the background (nohup, `&` in scripts) inherit SIGINT ignored, and
+    Python then leaves it so; these tests need Python's default Ctrl-C behaviour."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def test_spin_runs_to_completion_without_signal():
     assert _kernels._spin(0.05) > 0
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
