@@ -237,7 +237,8 @@ _BAD_AXIS = [({"axis": 5}, (ValueError, IndexError)), ({"ord": "bogus"}, ValueEr
 
 SPECS = {s.name: s for s in [
     # products (GEMM area): numpy.matmul's dtype rules
-    Spec("matmul", "product", np.matmul, dtype_rule="product"),
+    Spec("matmul", "product", np.matmul, dtype_rule="product",
+         bad_kwargs=[({"out": np.empty((1, 1))}, ValueError), ({"out": "not an array"}, TypeError)]),
     # basics area
     Spec("dot", "vector_pair", np.dot, dtype_rule="product", batched=False, no_huge=True),
     Spec("vdot", "vector_pair", np.vdot, dtype_rule="product", batched=False, no_huge=True),
