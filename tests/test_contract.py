@@ -43,17 +43,24 @@ KNOWN_FAILURES = {
 }
 
 
-# The same bug's unaligned half is undefined behaviour that x86 tolerates: only UBSan sees it.
-if os.environ.get("CYLINALG_UNDER_SANITIZER"):
-    KNOWN_FAILURES[("test_unaligned_and_odd_strides[unaligned]", "matmul")] = (
-        KNOWN_FAILURES[("test_unaligned_and_odd_strides[odd_strides]", "matmul")])
+# Known bugs that abort the process under scripts/sanitize.sh (UBSan halts on the first report),
+# so there they are skipped instead of xfailed.  The unaligned half of the matmul bug is
+# undefined behaviour that x86 tolerates: only UBSan sees it.
+KNOWN_SANITIZER_CRASHES = {
+    ("test_unaligned_and_odd_strides[unaligned]", "matmul"): "UBSan: misaligned load in cyl_gemm_* "
+    "(matmul does not pass operands through _validation._as_operand)",
+    ("test_unaligned_and_odd_strides[odd_strides]", "matmul"): "UBSan: misaligned load in cyl_gemm_*",
+}
 
 
 def _need(spec: Spec, request=None, variant=""):
     if not present(spec):
         pytest.skip(f"cylinalg.{spec.name} is not in this build yet (spec kept for when it lands)")
     if request is not None:
-        reason = KNOWN_FAILURES.get((request.node.originalname + variant, spec.name))
+        key = (request.node.originalname + variant, spec.name)
+        if os.environ.get("CYLINALG_UNDER_SANITIZER") and key in KNOWN_SANITIZER_CRASHES:
+            pytest.skip("known crash under sanitizers: " + KNOWN_SANITIZER_CRASHES[key])
+        reason = KNOWN_FAILURES.get(key)
         if reason:
             request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
 
