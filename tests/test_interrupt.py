@@ -18,8 +18,8 @@ def _send_sigint_after(delay):
         os.kill(os.getpid(), signal.SIGINT)
 
     timer = threading.Timer(delay, fire)
-    timer.start()
-    return timer, sent
+    timer.daemon = True
+    return timer, sent  # not started: start it where a KeyboardInterrupt is expected
 
 
 pytestmark = pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
@@ -45,6 +45,7 @@ def test_ctrl_c_interrupts_nogil_loop_within_a_second(delay):
     timer, sent = _send_sigint_after(delay)
     start = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
+        timer.start()
         _kernels._spin(20.0)
     latency = time.perf_counter() - sent["at"]
     timer.join()
@@ -52,8 +53,9 @@ def test_ctrl_c_interrupts_nogil_loop_within_a_second(delay):
     assert time.perf_counter() - start < 5
     # the previous handler is back: a later SIGINT is Python's as usual
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    timer, _ = _send_sigint_after(0.01)
     with pytest.raises(KeyboardInterrupt):
-        timer, _ = _send_sigint_after(0.01)
+        timer.start()
         time.sleep(2)
     timer.join()
 
@@ -63,6 +65,7 @@ def test_guard_is_reusable_many_times():
         _kernels._spin(0.0)
     timer, sent = _send_sigint_after(0.05)
     with pytest.raises(KeyboardInterrupt):
+        timer.start()
         _kernels._spin(20.0)
     timer.join()
 
@@ -71,6 +74,7 @@ def test_ignored_sigint_is_left_ignored():
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         timer, _ = _send_sigint_after(0.05)
+        timer.start()
         assert _kernels._spin(0.3) > 0  # runs to the end; nothing raised
         timer.join()
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
@@ -85,6 +89,7 @@ def test_user_handler_runs_after_the_kernel():
     previous = signal.signal(signal.SIGINT, lambda signum, frame: calls.append(signum))
     try:
         timer, _ = _send_sigint_after(0.05)
+        timer.start()
         _kernels._spin(0.3)
         timer.join()
         for _ in range(100):  # the handler runs at the next bytecode boundary
@@ -108,8 +113,9 @@ def test_guard_off_main_thread_is_a_no_op():
     worker = threading.Thread(target=work)
     worker.start()
     time.sleep(0.1)
+    timer, sent = _send_sigint_after(0.01)
     with pytest.raises(KeyboardInterrupt):
-        timer, sent = _send_sigint_after(0.01)
+        timer.start()
         while not done.wait(0.02):
             pass
     latency = time.perf_counter() - sent["at"]
