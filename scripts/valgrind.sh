@@ -13,6 +13,8 @@ cd "$ROOT"
 command -v valgrind >/dev/null || { echo "valgrind is not installed"; exit 2; }
 export PYTHONPATH="$ROOT/src${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONMALLOC=malloc
+# The real interpreter, not a wrapper script (pyenv shims are bash: valgrind would watch bash).
+PY=$(python3 -c 'import sys; print(sys.executable)')
 LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/cylinalg-valgrind.XXXXXX")
 SUBSET=(tests/test_contract.py tests/test_leaks.py tests/test_properties.py tests/test_interrupt.py
         -k "not huge and not overflow and not gil")
@@ -22,7 +24,7 @@ for arch in ref avx2; do
     echo "== valgrind memcheck, kernels: $arch, logs in $LOG_DIR"
     CYLINALG_ARCH=$arch valgrind --tool=memcheck --error-exitcode=99 --leak-check=no --track-origins=no \
         --log-file="$LOG_DIR/memcheck-$arch.%p.log" \
-        python3 -m pytest -q -p no:cacheprovider -x "${SUBSET[@]}" || status=$?
+        "$PY" -m pytest -q -p no:cacheprovider -x "${SUBSET[@]}" || status=$?
     grep -h "ERROR SUMMARY" "$LOG_DIR"/memcheck-$arch.*.log | sort | uniq -c
 done
 echo "== valgrind.sh: $([[ $status == 0 ]] && echo clean || echo "FAILED (status $status)")"
