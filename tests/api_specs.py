@@ -20,7 +20,6 @@ Kinds (operands built by ``build_operands``):
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -340,5 +339,3 @@ def assert_unmodified(spec: Spec, operands, before):
             assert memory_owner(op).tobytes() == b, f"{spec.name} modified its input operand {i}"
 
 
-def isclose_scalar(a, b):
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
