@@ -97,3 +97,5 @@ int cyl_threads_acquire(int want) {
 void cyl_threads_release(int granted) {
     if (granted > 1) add_int(&g_busy, -granted);
 }
+
+int cyl_threads_busy(void) { return g_busy; }

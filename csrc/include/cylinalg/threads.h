@@ -22,6 +22,8 @@ int cyl_have_openmp(void);
 /* Reserve up to `want` workers (want <= 0 means "the whole budget"); returns >= 1. */
 int cyl_threads_acquire(int want);
 void cyl_threads_release(int granted);
+/* Workers currently reserved by running parallel regions (for tests: never above the budget). */
+int cyl_threads_busy(void);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,126 @@
+"""Ctrl-C reaches long nogil loops (csrc/interrupt.c) within a second, and the guard leaves
+the process's signal handling exactly as it found it."""
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from cylinalg._core import _kernels
+
+
+def _send_sigint_after(delay):
+    sent = {}
+
+    def fire():
+        sent["at"] = time.perf_counter()
+        os.kill(os.getpid(), signal.SIGINT)
+
+    timer = threading.Timer(delay, fire)
+    timer.daemon = True
+    return timer, sent  # not started: start it where a KeyboardInterrupt is expected
+
+
+pytestmark = pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
+                                reason="signals are handled on the main thread")
+
+
+@pytest.fixture(autouse=True)
+def _python_handles_sigint():
+    """Processes started in the background (nohup, `&` in scripts) inherit SIGINT ignored, and
+    Python then leaves it so; these tests need Python's default Ctrl-C behaviour."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_spin_runs_to_completion_without_signal():
+    assert _kernels._spin(0.05) > 0
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize("delay", [0.01, 0.1, 0.3])
+def test_ctrl_c_interrupts_nogil_loop_within_a_second(delay):
+    timer, sent = _send_sigint_after(delay)
+    start = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        timer.start()
+        _kernels._spin(20.0)
+    latency = time.perf_counter() - sent["at"]
+    timer.join()
+    assert latency < 1.0, f"KeyboardInterrupt {latency:.3f} s after SIGINT"
+    assert time.perf_counter() - start < 5
+    # the previous handler is back: a later SIGINT is Python's as usual
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    timer, _ = _send_sigint_after(0.01)
+    with pytest.raises(KeyboardInterrupt):
+        timer.start()
+        time.sleep(2)
+    timer.join()
+
+
+def test_guard_is_reusable_many_times():
+    for _ in range(200):
+        _kernels._spin(0.0)
+    timer, sent = _send_sigint_after(0.05)
+    with pytest.raises(KeyboardInterrupt):
+        timer.start()
+        _kernels._spin(20.0)
+    timer.join()
+
+
+def test_ignored_sigint_is_left_ignored():
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        timer, _ = _send_sigint_after(0.05)
+        timer.start()
+        assert _kernels._spin(0.3) > 0  # runs to the end; nothing raised
+        timer.join()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_user_handler_runs_after_the_kernel():
+    """With a user's own handler installed, the guard stays out of the way: the kernel finishes
+    and the handler runs afterwards, as for any C call."""
+    calls = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: calls.append(signum))
+    try:
+        timer, _ = _send_sigint_after(0.05)
+        timer.start()
+        _kernels._spin(0.3)
+        timer.join()
+        for _ in range(100):  # the handler runs at the next bytecode boundary
+            if calls:
+                break
+            time.sleep(0.01)
+        assert calls == [signal.SIGINT]
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_guard_off_main_thread_is_a_no_op():
+    """A guarded kernel on a worker thread must not take SIGINT away from the main thread."""
+    result = {}
+    done = threading.Event()  # not Thread.join: an interrupted join forgets the thread (CPython)
+
+    def work():
+        result["iterations"] = _kernels._spin(1.0)
+        done.set()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    time.sleep(0.1)
+    timer, sent = _send_sigint_after(0.01)
+    with pytest.raises(KeyboardInterrupt):
+        timer.start()
+        while not done.wait(0.02):
+            pass
+    latency = time.perf_counter() - sent["at"]
+    timer.join()
+    assert done.wait(10)
+    assert latency < 1.0
+    assert result["iterations"] > 0  # the worker's kernel was not interrupted
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
