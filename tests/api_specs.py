@@ -94,6 +94,8 @@ class Spec:
     bad_kwargs: list = field(default_factory=list)  # [(kwargs, exception type)]
     nonsquare_raises: bool = True  # for square kinds
     no_huge: bool = False  # would scan a huge zero-stride input instead of allocating (skip "huge")
+    accepts_0d: bool = False  # numpy answers for a 0-d operand (norm): compare instead of expecting an error
+    structural: bool = False  # moves entries without arithmetic (conj_transpose): any numeric dtype
 
     @property
     def func(self):
@@ -121,6 +123,8 @@ def build_operands(spec: Spec, rng, dtype, n=4, batch=()):
     k = spec.kind
     if k == "product":
         return [_values(rng, batch + (n, n + 1), dtype), _values(rng, batch + (n + 1, n - 1 if n > 1 else n), dtype)]
+    if k == "matvec":
+        return [_values(rng, batch + (n, n + 1), dtype), _values(rng, batch + (n + 1,), dtype)]
     if k == "vector_pair":
         return [_values(rng, (n,), dtype), _values(rng, (n,), dtype)]
     if k == "vector":
@@ -146,11 +150,12 @@ def array_positions(spec: Spec):
     """Indices of the operands the bad-input matrix varies (not lu_solve's factor)."""
     if spec.kind == "lu_solve":
         return [2]
-    return list(range({"product": 2, "vector_pair": 2, "square_rhs": 2}.get(spec.kind, 1 if spec.kind != "runtime" else 0)))
+    return list(range({"product": 2, "matvec": 2, "vector_pair": 2, "square_rhs": 2}.get(spec.kind, 1 if spec.kind != "runtime" else 0)))
 
 
 def min_ndim(spec: Spec) -> int:
-    return 1 if spec.kind in ("vector", "vector_pair") else 2
+    """Fewest dims of the first varied operand (lu_solve varies b, which may be a vector)."""
+    return 1 if spec.kind in ("vector", "vector_pair", "lu_solve") else 2
 
 
 # ---- comparison -------------------------------------------------------------------------
@@ -209,8 +214,10 @@ def _check_lu_solve(result, operands, dtype):
 
 
 def _cosine(x, y):
-    return np.vdot(x, y).real / (np.linalg.norm(x) * np.linalg.norm(y)) if np.iscomplexobj(x) else \
-        np.dot(x, y) / (np.linalg.norm(x) * np.linalg.norm(y))
+    """cylinalg's documented cosine: Re(x^H y) / (|x| |y|), NaN for a zero or empty vector."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.vdot(x, y).real / (np.linalg.norm(x) * np.linalg.norm(y)) if np.iscomplexobj(x) else \
+            np.dot(x, y) / (np.linalg.norm(x) * np.linalg.norm(y))
 
 
 def _det_exact_ref(a):
@@ -238,17 +245,18 @@ SPECS = {s.name: s for s in [
     # products (GEMM area): numpy.matmul's dtype rules
     Spec("matmul", "product", np.matmul, dtype_rule="product",
          bad_kwargs=[({"out": np.empty((1, 1))}, ValueError), ({"out": "not an array"}, TypeError)]),
+    Spec("matvec", "matvec", lambda a, x: np.matmul(a, x[..., None])[..., 0], dtype_rule="product"),
     # basics area
     Spec("dot", "vector_pair", np.dot, dtype_rule="product", batched=False, no_huge=True),
     Spec("vdot", "vector_pair", np.vdot, dtype_rule="product", batched=False, no_huge=True),
     Spec("inner", "vector_pair", np.inner, dtype_rule="product", batched=False, no_huge=True),
     Spec("outer", "vector_pair", np.outer, dtype_rule="product", batched=False),
-    Spec("norm", "vector", np.linalg.norm, batched=False, no_huge=True, bad_kwargs=_BAD_AXIS),
+    Spec("norm", "vector", np.linalg.norm, batched=False, no_huge=True, bad_kwargs=_BAD_AXIS, accepts_0d=True),
     Spec("distance", "vector_pair", lambda x, y: np.linalg.norm(x - y), batched=False, no_huge=True),
     Spec("cosine_similarity", "vector_pair", _cosine, batched=False, no_huge=True),
     Spec("angle", "vector_pair", lambda x, y: np.arccos(np.clip(_cosine(x, y), -1, 1)), batched=False,
          no_huge=True),
-    Spec("conj_transpose", "matrix", lambda a: np.conj(np.swapaxes(a, -1, -2))),
+    Spec("conj_transpose", "matrix", lambda a: np.conj(np.swapaxes(a, -1, -2)), structural=True),
     Spec("is_symmetric", "square", lambda a: np.array_equal(a, np.swapaxes(a, -1, -2)), nonsquare_raises=False,
          batched=False, no_huge=True),
     Spec("is_skew_symmetric", "square", lambda a: np.array_equal(a, -np.swapaxes(a, -1, -2)),
@@ -265,7 +273,7 @@ SPECS = {s.name: s for s in [
          batched=False, no_huge=True),
     # LU area
     Spec("lu", "matrix", check=_check_lu, batched=False),
-    Spec("lu_factor", "square", check=_check_lu_factor, batched=False),
+    Spec("lu_factor", "square", check=_check_lu_factor, batched=False, nonsquare_raises=False),  # scipy: m x n
     Spec("lu_solve", "lu_solve", check=_check_lu_solve, batched=False),
     Spec("det", "square", np.linalg.det),
     Spec("slogdet", "square", lambda a: tuple(np.linalg.slogdet(a))),

@@ -13,7 +13,7 @@ def test_makearray():
     for bad in (np.array(["x"]), np.array([None]), np.array([b"x"]), np.array(["2020-01-01"], "M8[D]")):
         with pytest.raises(TypeError, match="^cylinalg.f: "):
             V._makearray(bad, "cylinalg.f")
-    with pytest.raises(TypeError, match="^cylinalg.f: could not convert"):
+    with pytest.raises(ValueError, match="^cylinalg.f: could not convert"):  # numpy: ValueError
         V._makearray([[1, 2], [3]], "cylinalg.f")
 
 

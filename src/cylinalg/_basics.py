@@ -23,6 +23,7 @@ from ._validation import (
     _check_axis,
     _empty,
     _linalg_dtype,
+    _asarray,
     _makearray,
     _real_dtype,
 )
@@ -51,13 +52,13 @@ _CHECK = _kernels.CHECK_KINDS
 
 
 # --------------------------------------------------------------------------- helpers
-def _product_operands(a, b):
+def _product_operands(fname, a, b):
     """(a, b, dtype) for a product: the kernel dtype both are cast to, or None when numpy
     must compute it (no kernel for the dtype, or a 0-d operand whose Python-scalar
     promotion numpy handles)."""
     a0, b0 = a, b
-    a = a if type(a) is np.ndarray else np.asarray(a)
-    b = b if type(b) is np.ndarray else np.asarray(b)
+    a = _asarray(a, fname)
+    b = _asarray(b, fname)
     if a.ndim == 0 or b.ndim == 0:
         return a0, b0, None
     dt = np.result_type(a, b)
@@ -133,7 +134,7 @@ def _dot(a, b, out):
         res = _kernels.try_dot1d(a, b)
         if res is not None:
             return res
-    a, b, dt = _product_operands(a, b)
+    a, b, dt = _product_operands(fname, a, b)
     if dt is None:
         return np.dot(a, b) if out is None else np.dot(a, b, out=out)
     if b.ndim == 1:
@@ -172,11 +173,12 @@ def _vdot(a, b):
     res = _kernels.try_dot1d(a, b, True)
     if res is not None:
         return res
-    a, b, dt = _product_operands(a, b)
+    a, b, dt = _product_operands(fname, a, b)
+    if np.size(a) != np.size(b):
+        raise ValueError(f"{fname}: vectors have different lengths ({np.size(a)} and {np.size(b)}; "
+                         f"shapes {np.shape(a)} and {np.shape(b)})")
     if dt is None:
         return np.vdot(a, b)
-    if a.size != b.size:
-        raise ValueError(f"{fname}: vectors have different lengths ({a.size} and {b.size}; shapes {a.shape} and {b.shape})")
     return _kernels.dot1d(_flat(a), _flat(b), True)
 
 
@@ -200,7 +202,7 @@ def _inner(a, b):
     res = _kernels.try_dot1d(a, b)
     if res is not None:
         return res
-    a, b, dt = _product_operands(a, b)
+    a, b, dt = _product_operands(fname, a, b)
     if dt is None:
         return np.inner(a, b)
     k = a.shape[-1]
@@ -230,7 +232,7 @@ def outer(a: ArrayLike, b: ArrayLike, out: Optional[NDArray[Any]] = None) -> NDA
 
 def _outer(a, b, out):
     fname = "cylinalg.outer"
-    a, b, dt = _product_operands(a, b)
+    a, b, dt = _product_operands(fname, a, b)
     if dt is None:
         return np.outer(a, b, out=out)
     x, y = _flat(a), _flat(b)
@@ -561,6 +563,7 @@ def _angle(x, y):
         diff = _last_axis_norm(fname, np.subtract(u, v, dtype=dt), rdt)
         summ = _last_axis_norm(fname, np.add(u, v, dtype=dt), rdt)
         res = (2 * np.arctan2(diff, summ)).astype(rdt, copy=False)
+    res = np.where((nx == 0) | (ny == 0), rdt.type(np.nan), res)  # zero or empty: undefined, like the cosine
     return res[()] if np.ndim(res) == 0 else res
 
 

@@ -3,7 +3,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._core import _kernels
-from ._validation import KERNEL_DTYPES, _as_operand
+from ._validation import KERNEL_DTYPES, _as_operand, _asarray, _broadcast_batch
 
 __all__ = ["matmul", "matvec"]
 
@@ -11,8 +11,8 @@ __all__ = ["matmul", "matvec"]
 def _matmul_general(a: ArrayLike, b: ArrayLike, out: NDArray | None = None):
     """matmul for everything the compiled fast path declines: array_likes, 1-d operands,
     mixed dtypes, odd strides, out=.  Called by _kernels.matmul."""
-    a = np.asarray(a)
-    b = np.asarray(b)
+    a = _asarray(a, "cylinalg.matmul")
+    b = _asarray(b, "cylinalg.matmul")
     dt = np.result_type(a, b)
     if dt not in KERNEL_DTYPES or a.ndim == 0 or b.ndim == 0:
         return np.matmul(a, b, out=out)
@@ -60,8 +60,8 @@ def matvec(x1: ArrayLike, x2: ArrayLike, /) -> NDArray:
     -------
     ndarray, shape (..., M)
     """
-    x1 = np.asarray(x1)
-    x2 = np.asarray(x2)
+    x1 = _asarray(x1, "cylinalg.matvec")
+    x2 = _asarray(x2, "cylinalg.matvec")
     if x1.ndim < 2 or x2.ndim < 1:
         raise ValueError(
             f"cylinalg.matvec: need a (..., M, N) matrix and a (..., N) vector, got shapes "
@@ -72,4 +72,5 @@ def matvec(x1: ArrayLike, x2: ArrayLike, /) -> NDArray:
             f"cylinalg.matvec: shapes {x1.shape} and {x2.shape} not aligned: "
             f"{x1.shape[-1]} (dim {x1.ndim - 1}) != {x2.shape[-1]} (dim {x2.ndim - 1})"
         )
+    _broadcast_batch("cylinalg.matvec", x1.shape[:-2], x2.shape[:-1])
     return matmul(x1, x2[..., None])[..., 0]

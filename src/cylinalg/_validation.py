@@ -31,13 +31,20 @@ def _fail_type(fname, dtype):
     )
 
 
+def _asarray(a, fname):
+    """``np.asarray`` of any dtype whose conversion errors (ragged lists, ...) name the function;
+    for the products, which hand dtypes without a kernel to numpy."""
+    if type(a) is np.ndarray:
+        return a
+    try:
+        return np.asarray(a)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{fname}: could not convert input to an array: {exc}") from None
+
+
 def _makearray(a, fname):
-    """``np.asarray`` that refuses dtypes no numeric function can use (object, str, ...)."""
-    if type(a) is not np.ndarray:
-        try:
-            a = np.asarray(a)
-        except (ValueError, TypeError) as exc:  # ragged lists and the like
-            raise TypeError(f"{fname}: could not convert input to an array: {exc}") from None
+    """``_asarray`` that refuses dtypes no numeric function can use (object, str, ...)."""
+    a = _asarray(a, fname)
     if a.dtype.kind not in "biufc":
         _fail_type(fname, a.dtype)
     return a
