@@ -105,28 +105,6 @@ def matmul(a, b, /, out=None):
     return _matmul_general(a, b, out)
 
 
-def matmul_into(cnp.ndarray a, cnp.ndarray b, cnp.ndarray out, bint conj_a=False):
-    """out[...] = op(a) @ b for stacked a (..., m, k), b (..., k, n) of out's dtype, with out of
-    the broadcast batch shape + (m, n); op = conj when conj_a.  out must not overlap a or b."""
-    cdef int dt = kernel_dtype(out)
-    cdef cyl_batch it
-    batch_setup(&it, "cylinalg.matmul", 3, a, 2, b, 2, out, 2)
-    cdef int nda = cnp.PyArray_NDIM(a), ndb = cnp.PyArray_NDIM(b), ndc = cnp.PyArray_NDIM(out)
-    cdef ptrdiff_t m = cnp.PyArray_DIM(a, nda - 2), k = cnp.PyArray_DIM(a, nda - 1)
-    cdef ptrdiff_t n = cnp.PyArray_DIM(b, ndb - 1)
-    cdef ptrdiff_t isz = cnp.PyArray_ITEMSIZE(out)
-    cdef ptrdiff_t rsa = cnp.PyArray_STRIDE(a, nda - 2) // isz, csa = cnp.PyArray_STRIDE(a, nda - 1) // isz
-    cdef ptrdiff_t rsb = cnp.PyArray_STRIDE(b, ndb - 2) // isz, csb = cnp.PyArray_STRIDE(b, ndb - 1) // isz
-    cdef ptrdiff_t rsc = cnp.PyArray_STRIDE(out, ndc - 2) // isz, csc = cnp.PyArray_STRIDE(out, ndc - 1) // isz
-    cdef const char *pa = <const char *>cnp.PyArray_DATA(a)
-    cdef const char *pb = <const char *>cnp.PyArray_DATA(b)
-    cdef char *pc = <char *>cnp.PyArray_DATA(out)
-    cdef int status, ca = conj_a
-    with nogil:
-        status = cyl_gemm_batched(dt, ca, m, n, k, pa, rsa, csa, pb, rsb, csb, pc, rsc, csc, &it, 0)
-    check_status(status, "cylinalg.matmul")
-
-
 def gemm(alpha, cnp.ndarray a, cnp.ndarray b, beta, cnp.ndarray c, bint conj_a=False,
          bint conj_b=False, int nthreads=0):
     """c[...] = alpha * op(a) @ op(b) + beta * c for 2-d arrays of c's dtype (c written in
