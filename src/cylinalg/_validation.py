@@ -31,7 +31,7 @@ def _fail_type(fname, dtype):
     )
 
 
-def _asarray(a, fname):
+def _asarray(a, fname: str) -> np.ndarray:
     """``np.asarray`` of any dtype whose conversion errors (ragged lists, ...) name the function;
     for the products, which hand dtypes without a kernel to numpy."""
     if type(a) is np.ndarray:
@@ -42,7 +42,7 @@ def _asarray(a, fname):
         raise ValueError(f"{fname}: could not convert input to an array: {exc}") from None
 
 
-def _makearray(a, fname):
+def _makearray(a, fname: str) -> np.ndarray:
     """``_asarray`` that refuses dtypes no numeric function can use (object, str, ...)."""
     a = _asarray(a, fname)
     if a.dtype.kind not in "biufc":
@@ -75,7 +75,7 @@ def _complex_dtype(dtype):
     return _COMPLEX_OF[dtype]
 
 
-def _as_operand(a, dtype):
+def _as_operand(a: np.ndarray, dtype) -> np.ndarray:
     """``a`` as ``dtype``, aligned, with strides that are whole elements (any layout and sign
     kept, no copy when already so).  Never returns a view that the kernel may write: kernels
     that work in place get ``_working_copy``."""
@@ -90,7 +90,7 @@ def _as_operand(a, dtype):
     return a
 
 
-def _working_copy(a, dtype, order="C"):
+def _working_copy(a, dtype, order="C") -> np.ndarray:
     """A fresh, writeable, contiguous copy in ``dtype`` for kernels that work in place."""
     return np.array(a, dtype=dtype, order=order, copy=True)
 
@@ -139,7 +139,7 @@ def _broadcast_batch(fname, *shapes):
         ) from None
 
 
-def _empty(fname, shape, dtype, order="C"):
+def _empty(fname: str, shape, dtype, order="C") -> np.ndarray:
     """``np.empty`` that reports an impossible size as MemoryError (numpy says ValueError
     when the byte count overflows)."""
     try:

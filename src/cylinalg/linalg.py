@@ -43,7 +43,7 @@ class LUResult(NamedTuple):
     U: NDArray
 
 
-def _square_operand(fname, a):
+def _square_operand(fname: str, a) -> np.ndarray:
     """Validate a stacked square matrix and return it as a kernel operand."""
     a = _makearray(a, fname)
     _assert_stacked_square(fname, a)
