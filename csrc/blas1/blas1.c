@@ -244,15 +244,5 @@ static double asum_float(const cyl_blas1_loops *L, const real_blocks *b, const f
 #define c_IS_SINGLE 1
 #define z_IS_SINGLE 0
 
-#define TC s
-#include "blas1.tmpl.h"
-#undef TC
-#define TC d
-#include "blas1.tmpl.h"
-#undef TC
-#define TC c
-#include "blas1.tmpl.h"
-#undef TC
-#define TC z
-#include "blas1.tmpl.h"
-#undef TC
+#define CYL_TEMPLATE "blas1/blas1.tmpl.h"
+#include "cylinalg/instantiate.h"

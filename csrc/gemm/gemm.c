@@ -19,22 +19,9 @@ static int cyl_gemm_force_packed(void) { return g_force_packed; }
     (!g_force_packed && (n) <= CYL_SMALL_NMAX && (double)(m) * (double)(n) * (double)(k) <= (double)(kr)->small_max)
 
 #define SFX ref
-#define TC s
-#include "gemm_small.tmpl.h"
-#include "gemm.tmpl.h"
-#undef TC
-#define TC d
-#include "gemm_small.tmpl.h"
-#include "gemm.tmpl.h"
-#undef TC
-#define TC c
-#include "gemm_small.tmpl.h"
-#include "gemm.tmpl.h"
-#undef TC
-#define TC z
-#include "gemm_small.tmpl.h"
-#include "gemm.tmpl.h"
-#undef TC
+#define CYL_TEMPLATE "gemm/gemm_small.tmpl.h"
+#define CYL_TEMPLATE_2 "gemm/gemm.tmpl.h"
+#include "cylinalg/instantiate.h"
 #undef SFX
 
 void cyl_gemm_ref_kernels(cyl_gemm_kernel out[4]) {

@@ -8,18 +8,8 @@
 #include "gemm_internal.h"
 
 #define SFX avx2
-#define TC s
-#include "gemm_small.tmpl.h"
-#undef TC
-#define TC d
-#include "gemm_small.tmpl.h"
-#undef TC
-#define TC c
-#include "gemm_small.tmpl.h"
-#undef TC
-#define TC z
-#include "gemm_small.tmpl.h"
-#undef TC
+#define CYL_TEMPLATE "gemm/gemm_small.tmpl.h"
+#include "cylinalg/instantiate.h"
 #undef SFX
 
 /* float64 small product, alpha 1, beta 0, rows of B and C contiguous: each row of C in chunks of

@@ -11,18 +11,8 @@
 #include <omp.h>
 #endif
 
-#define TC s
-#include "lu.tmpl.h"
-#undef TC
-#define TC d
-#include "lu.tmpl.h"
-#undef TC
-#define TC c
-#include "lu.tmpl.h"
-#undef TC
-#define TC z
-#include "lu.tmpl.h"
-#undef TC
+#define CYL_TEMPLATE "lu/lu.tmpl.h"
+#include "cylinalg/instantiate.h"
 
 /* dtype-dispatching entry points for the Cython layer (dt: cyl_dtype). */
 #define CYL_LU_DISPATCH(call_s, call_d, call_c, call_z)                                          \
