@@ -210,10 +210,12 @@ def run_case(spec, operands):
     import numpy as np
 
     before = [_owner_bytes(np, op) for op in operands]
+    # functions taking row/column indices (minor) answer an index out of range with IndexError
+    allowed = ALLOWED + (IndexError,) if "i" in spec.kwargs else ALLOWED
     try:
         with np.errstate(all="ignore"):
             result = spec.call(*operands)
-    except ALLOWED as exc:
+    except allowed as exc:
         if not isinstance(exc, MemoryError) and spec.qualname not in str(exc) and not (
                 spec.dtype_rule == "product" and (spec.name in str(exc) or _numpy_raises(spec, operands, exc))):
             raise Finding(f"{type(exc).__name__} without the function name: {exc}") from None
