@@ -21,7 +21,6 @@ KERNEL_DTYPES = frozenset((_f4, _f8, _c8, _c16))
 # input dtype -> dtype the linear-algebra kernels compute in
 _LINALG_COMPUTE = {_f4: _f4, _f8: _f8, _c8: _c8, _c16: _c16, np.dtype(np.float16): _f4}
 _REAL_OF = {_f4: _f4, _f8: _f8, _c8: _f4, _c16: _f8}
-_COMPLEX_OF = {_f4: _c8, _f8: _c16, _c8: _c8, _c16: _c16}
 
 
 def _fail_type(fname, dtype):
@@ -71,14 +70,9 @@ def _real_dtype(dtype):
     return _REAL_OF[dtype]
 
 
-def _complex_dtype(dtype):
-    return _COMPLEX_OF[dtype]
-
-
 def _as_operand(a: np.ndarray, dtype) -> np.ndarray:
     """``a`` as ``dtype``, aligned, with strides that are whole elements (any layout and sign
-    kept, no copy when already so).  Never returns a view that the kernel may write: kernels
-    that work in place get ``_working_copy``."""
+    kept, no copy when already so).  Kernels only read it: one that works in place copies."""
     if a.dtype != dtype:
         return a.astype(dtype)
     if not a.flags.aligned:
@@ -88,18 +82,6 @@ def _as_operand(a: np.ndarray, dtype) -> np.ndarray:
         if s % isz:
             return a.copy()
     return a
-
-
-def _working_copy(a, dtype, order="C") -> np.ndarray:
-    """A fresh, writeable, contiguous copy in ``dtype`` for kernels that work in place."""
-    return np.array(a, dtype=dtype, order=order, copy=True)
-
-
-def _assert_ndim_at_least(fname, a, ndim, what="array"):
-    if a.ndim < ndim:
-        raise LinAlgError(
-            f"{fname}: {a.ndim}-dimensional array given; {what} must be at least {ndim}-dimensional"
-        )
 
 
 def _assert_stacked_2d(fname, *arrays):
