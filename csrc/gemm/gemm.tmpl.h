@@ -197,7 +197,10 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         return CYL_OK;
     }
 
-    const ptrdiff_t nc = n < kr->nc ? FN(round_up)(n, nr) : kr->nc;
+    /* equal NC blocks (a 2048-wide B with NC 2040 would leave an 8-column block that costs a
+     * full re-pack of A) */
+    const ptrdiff_t nblk_n = (n + kr->nc - 1) / kr->nc;
+    const ptrdiff_t nc = FN(round_up)((n + nblk_n - 1) / nblk_n, nr);
     const ptrdiff_t kcb = k < kc ? k : kc;
 
     int g = want > 1 ? cyl_threads_acquire(want) : 1;
@@ -209,7 +212,7 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
     size_t bsize = (size_t)FN(round_up)(nc, nr) * (size_t)kcb;
     size_t asize = (size_t)FN(round_up)(mc, mr) * (size_t)kcb;
     asize = (asize + 15) & ~(size_t)15; /* keep every thread's buffer 64-byte aligned */
-    T *work = (T *)cyl_aligned_alloc(bsize + (size_t)g * asize, sizeof(T));
+    T *work = (T *)cyl_workspace_get(bsize + (size_t)g * asize, sizeof(T));
     if (work == NULL) {
         if (g > 1) cyl_threads_release(g);
         return CYL_ERR_NOMEM;
@@ -229,7 +232,7 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         }
 #endif
     }
-    cyl_aligned_free(work);
+    cyl_workspace_put(work);
     if (g > 1) cyl_threads_release(g);
     return CYL_OK;
 }
