@@ -14,14 +14,11 @@ import os
 import sys
 import time
 
-# libgomp workers spinning after a parallel region steal the CPU from OpenBLAS in interleaved
-# timings; a passive wait policy makes the comparison fair (set before libgomp loads).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 import numpy as np  # noqa: E402
 
 import cylinalg as cla  # noqa: E402
 from cylinalg._core import _kernels  # noqa: E402
+from cylinalg.bench import settle_threads  # noqa: E402
 
 try:
     from threadpoolctl import threadpool_limits
@@ -63,6 +60,7 @@ def _time(fn, budget):
     t = time.perf_counter()
     fn()
     one = max(time.perf_counter() - t, 1e-7)
+    settle_threads(one)
     inner = max(1, int(budget / 5 / one))
     times = []
     for _ in range(5):

@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 import cylinalg as cla
+from cylinalg.bench import settle_threads
 
 try:
     import scipy.linalg as sla
@@ -29,6 +30,7 @@ def _per_call(fn, budget):
     t0 = time.perf_counter()
     fn()
     once = time.perf_counter() - t0
+    settle_threads(once)
     reps = max(1, min(200_000, int(budget / max(once, 1e-9))))
     t0 = time.perf_counter()
     for _ in range(reps):

@@ -111,14 +111,23 @@ static void FN(macro_kernel)(const cyl_gemm_kernel *kr, ptrdiff_t mb, ptrdiff_t 
 
 static ptrdiff_t FN(round_up)(ptrdiff_t x, ptrdiff_t r) { return (x + r - 1) / r * r; }
 
-/* The jc / pc / ic loops run by thread tid of nt (B panel packed cooperatively, ic blocks
- * dealt round-robin; barriers are no-ops outside a parallel region). */
+/* The jc / pc / ic loops run by thread tid of nt: the B panel is packed cooperatively, then
+ * each thread runs the ic blocks of its own share of the rows (barriers are no-ops outside a
+ * parallel region). */
 static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrdiff_t m,
                            ptrdiff_t n, ptrdiff_t k, T alpha, const T *a, ptrdiff_t rsa,
                            ptrdiff_t csa, const T *b, ptrdiff_t rsb, ptrdiff_t csb, T beta, T *c,
                            ptrdiff_t rsc, ptrdiff_t csc, ptrdiff_t mc, ptrdiff_t nc,
-                           ptrdiff_t nblocks, T *bpack, T *apack, int tid, int nt) {
+                           T *bpack, T *apack, int tid, int nt) {
     const ptrdiff_t mr = kr->mr, nr = kr->nr, kc = kr->kc;
+    /* This thread's rows: a contiguous share of m (multiples of mr, so the shares differ by at
+     * most mr rows), cut into equal blocks of at most mc rows.  Dealing fixed mc blocks
+     * round-robin left one thread 8 blocks and the other 7 at m = 1024. */
+    ptrdiff_t row0 = FN(round_up)(m * tid / nt, mr), row1 = FN(round_up)(m * (tid + 1) / nt, mr);
+    if (row1 > m) row1 = m;
+    if (row0 > row1) row0 = row1;
+    ptrdiff_t nblocks = (row1 - row0 + mc - 1) / mc;
+    ptrdiff_t mcb = nblocks > 0 ? FN(round_up)((row1 - row0 + nblocks - 1) / nblocks, mr) : mc;
     for (ptrdiff_t jc = 0; jc < n; jc += nc) {
         ptrdiff_t nb = n - jc < nc ? n - jc : nc;
         ptrdiff_t npanels = (nb + nr - 1) / nr;
@@ -132,9 +141,8 @@ static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrd
 #pragma omp barrier
             }
 #endif
-            for (ptrdiff_t blk = tid; blk < nblocks; blk += nt) {
-                ptrdiff_t ic = blk * mc;
-                ptrdiff_t mb = m - ic < mc ? m - ic : mc;
+            for (ptrdiff_t ic = row0; ic < row1; ic += mcb) {
+                ptrdiff_t mb = row1 - ic < mcb ? row1 - ic : mcb;
                 FN(pack_a)(conja, mb, kb, a + ic * rsa + pc * csa, rsa, csa, (int)mr, apack);
                 FN(macro_kernel)(kr, mb, nb, kb, alpha, apack, bpack, beta_pc,
                                  c + ic * rsc + jc * csc, rsc, csc);
@@ -204,11 +212,7 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
     const ptrdiff_t kcb = k < kc ? k : kc;
 
     int g = want > 1 ? cyl_threads_acquire(want) : 1;
-    ptrdiff_t mc = kr->mc;
-    if (g > 1) { /* enough ic blocks to keep every thread busy */
-        ptrdiff_t share = FN(round_up)((m + g - 1) / g, mr);
-        if (share < mc) mc = share;
-    }
+    const ptrdiff_t mc = kr->mc;
     size_t bsize = (size_t)FN(round_up)(nc, nr) * (size_t)kcb;
     size_t asize = (size_t)FN(round_up)(mc, mr) * (size_t)kcb;
     asize = (asize + 15) & ~(size_t)15; /* keep every thread's buffer 64-byte aligned */
@@ -217,17 +221,16 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         if (g > 1) cyl_threads_release(g);
         return CYL_ERR_NOMEM;
     }
-    const ptrdiff_t nblocks = (m + mc - 1) / mc;
     if (g == 1) { /* no parallel region at all: entering one costs about a microsecond */
         FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc,
-                       csc, mc, nc, nblocks, work, work + bsize, 0, 1);
+                       csc, mc, nc, work, work + bsize, 0, 1);
     } else {
 #ifdef CYL_HAVE_OPENMP
 #pragma omp parallel num_threads(g)
         {
             int tid = omp_get_thread_num(), nt = omp_get_num_threads();
             FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c,
-                           rsc, csc, mc, nc, nblocks, work, work + bsize + (size_t)tid * asize,
+                           rsc, csc, mc, nc, work, work + bsize + (size_t)tid * asize,
                            tid, nt);
         }
 #endif

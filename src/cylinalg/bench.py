@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 
 import cylinalg as cla  # noqa: E402
 
-__all__ = ["Case", "cases", "run", "main", "measure", "machine_info"]
+__all__ = ["Case", "cases", "run", "main", "measure", "machine_info", "settle_threads"]
 
 
 class Case:
@@ -138,9 +138,25 @@ def _cases_lu(rng, quick):
     return out
 
 
+# After a call, OpenBLAS's idle workers busy-wait for 2**28 TSC ticks (about 0.1 s;
+# OPENBLAS_THREAD_TIMEOUT) and libgomp's for a few ms.  A multi-threaded kernel timed right
+# after the other library shares its cores with those spinners, which measures the neighbour,
+# not the kernel (2-thread GEMM at n = 256 read 0.5x numpy that way).  So with more than one
+# thread, each library's round of a case long enough to use threads starts after this pause.
+SETTLE_SECONDS = 0.15
+
+
+def settle_threads(seconds_per_call):
+    """Pause before a timing round when threads are in play (see SETTLE_SECONDS)."""
+    if seconds_per_call > 2e-5 and cla.get_num_threads() > 1:
+        time.sleep(SETTLE_SECONDS)
+
+
 def _time_per_call(fn, budget):
     """Seconds per call, from enough calls to fill ``budget`` seconds."""
-    fn()  # the first call after the other library ran can be slow (its threads still spin)
+    t0 = time.perf_counter()
+    fn()
+    settle_threads(time.perf_counter() - t0)
     t0 = time.perf_counter()
     for _ in range(3):
         fn()
