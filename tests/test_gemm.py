@@ -4,6 +4,7 @@ alpha/beta, conj, NaN/inf, and bitwise reproducibility for a fixed thread count.
 import numpy as np
 import pytest
 
+import cylinalg as cla
 from cylinalg._core import _kernels
 from conftest import ALL_DTYPES, random_array
 
@@ -170,3 +171,17 @@ def test_tall_narrow(arch, dtype, shape, rng):
         want = _ref(-1.0, a, b, 1.0, c2)
         _kernels.gemm(-1.0, a, b, 1.0, c2, nthreads=threads)
         _check(c2, want, a, b, dtype)
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(64, 64, 64), (7, 60, 32), (13, 37, 64), (300, 64, 64), (64, 16, 32)])
+def test_small_b_with_aliasing_row_stride(arch, dtype, shape, rng):
+    """B rows 256/512 bytes apart take the small path's copy of B (chunks of 8 columns, the
+    last one partial when n is not a multiple of 8)."""
+    m, n, k = shape
+    a = random_array(rng, (m, k), dtype)
+    b = random_array(rng, (k, 64), dtype)[:, :n]  # row stride 64 elements, any n <= 64
+    c = np.full((m, n), np.nan, dtype)
+    _kernels.gemm(1.0, a, b, 0.0, c)
+    _check(c, _ref(1.0, a, b, 0.0, c), a, b, dtype)
+    np.testing.assert_array_equal(cla.matmul(a, b), c)
