@@ -21,6 +21,7 @@ static inline __m256i tail_mask(ptrdiff_t cols) {
 /* Up to 6 rows x 8 columns of C over all of k, accumulators in registers (12 independent FMA
  * chains, more than enough to hide the FMA latency).  R is a compile-time constant after inlining. */
 #define SMALL_D_LOOP(LOAD0, LOAD1)                                                             \
+    _Pragma("GCC unroll 4")                                                                    \
     for (ptrdiff_t p = 0; p < k; p++) {                                                        \
         const double *bp = b + p * rsb;                                                        \
         __m256d b0 = LOAD0, b1 = LOAD1, av;                                                    \
