@@ -124,3 +124,23 @@ def test_guard_off_main_thread_is_a_no_op():
     assert latency < 1.0
     assert result["iterations"] > 0  # the worker's kernel was not interrupted
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_interrupts_a_large_matmul():
+    import numpy as np
+
+    import cylinalg as cla
+
+    n = 3000  # about 1 s on one core; the GEMM polls between its cache blocks
+    a = np.ones((n, n))
+    b = np.ones((n, n))
+    timer, sent = _send_sigint_after(0.1)
+    with pytest.raises(KeyboardInterrupt):
+        timer.start()
+        for _ in range(20):  # finishing before the signal would be a miss, not a hang
+            cla.matmul(a, b)
+    latency = time.perf_counter() - sent["at"]
+    timer.join()
+    assert latency < 1.0, f"KeyboardInterrupt {latency:.3f} s after SIGINT"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    np.testing.assert_array_equal(cla.matmul(a[:64], b[:, :64]), np.full((64, 64), float(n)))

@@ -10,6 +10,7 @@
 #include "cylinalg/gemm.h"
 #include "cylinalg/dispatch.h"
 #include "cylinalg/threads.h"
+#include "cylinalg/interrupt.h"
 #include "gemm_internal.h"
 
 static int g_force_packed = 0;

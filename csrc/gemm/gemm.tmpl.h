@@ -135,7 +135,10 @@ static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrd
             ptrdiff_t kb = k - pc < kc ? k - pc : kc;
             T beta_pc = pc == 0 ? beta : OP(one)();
             ptrdiff_t jp0 = npanels * tid / nt, jp1 = npanels * (tid + 1) / nt;
-            FN(pack_b)(conjb, nb, kb, b + pc * rsb + jc * csb, rsb, csb, (int)nr, jp0, jp1, bpack);
+            /* Ctrl-C (interrupt.h): once the flag is up every thread skips the remaining work but
+             * still meets every barrier, so no thread waits for one that left */
+            if (!cyl_interrupt_pending())
+                FN(pack_b)(conjb, nb, kb, b + pc * rsb + jc * csb, rsb, csb, (int)nr, jp0, jp1, bpack);
 #ifdef CYL_HAVE_OPENMP
             if (nt > 1) {
 #pragma omp barrier
@@ -143,6 +146,7 @@ static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrd
 #endif
             for (ptrdiff_t ic = row0; ic < row1; ic += mcb) {
                 ptrdiff_t mb = row1 - ic < mcb ? row1 - ic : mcb;
+                if (cyl_interrupt_pending()) break;
                 FN(pack_a)(conja, mb, kb, a + ic * rsa + pc * csa, rsa, csa, (int)mr, apack);
                 FN(macro_kernel)(kr, mb, nb, kb, alpha, apack, bpack, beta_pc,
                                  c + ic * rsc + jc * csc, rsc, csc);
@@ -237,5 +241,5 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
     }
     cyl_workspace_put(work);
     if (g > 1) cyl_threads_release(g);
-    return CYL_OK;
+    return cyl_interrupt_pending() ? CYL_ERR_INTERRUPTED : CYL_OK;
 }

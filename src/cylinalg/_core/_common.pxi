@@ -107,3 +107,48 @@ cdef int batch_setup(cyl_batch *it, str fname, int nops, cnp.ndarray a0, int cor
         raise ValueError(f"{fname}: batch dimensions of the operands do not broadcast")
     check_status(status, fname)
     return 0
+
+
+# ---- Ctrl-C for long nogil loops (csrc/interrupt.c; usage in interrupt.h) ---------------------
+import signal as _signal
+import threading as _threading
+from cpython.pythread cimport PyThread_get_thread_ident
+from cpython.exc cimport PyErr_CheckSignals
+
+cdef extern from "cylinalg/interrupt.h":
+    ctypedef struct cyl_interrupt_guard:
+        int installed
+    void cyl_interrupt_begin(cyl_interrupt_guard *g, int enable) nogil
+    int cyl_interrupt_end(cyl_interrupt_guard *g) nogil
+    int cyl_interrupt_pending() nogil
+
+cdef unsigned long _MAIN_THREAD_IDENT = _threading.main_thread().ident
+
+
+cdef bint may_guard_interrupts():
+    """Whether a kernel called now may install the Ctrl-C guard: only on the main thread (where
+    Python handles signals) and only while SIGINT has Python's default handler (raise
+    KeyboardInterrupt); a user's own handler then runs after the kernel, as for any C call.
+    Call with the GIL, before `with nogil:`; pass the result to cyl_interrupt_begin."""
+    if PyThread_get_thread_ident() != _MAIN_THREAD_IDENT:
+        return False
+    return _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler
+
+
+cdef int interrupt_guard_begin(cyl_interrupt_guard *g) except -1:
+    """Install the Ctrl-C guard if allowed (see may_guard_interrupts); call with the GIL just
+    before `with nogil:`.  A SIGINT Python received before the guard was in place is raised
+    here, so none is lost between Python's last check and the kernel."""
+    cyl_interrupt_begin(g, may_guard_interrupts())
+    if g.installed and PyErr_CheckSignals() != 0:
+        cyl_interrupt_end(g)
+        return -1
+    return 0
+
+
+cdef int interrupt_guard_end(cyl_interrupt_guard *g) except -1:
+    """Restore the previous SIGINT handler (call with the GIL after the nogil block); raise
+    KeyboardInterrupt if Ctrl-C arrived meanwhile (the kernel's result is then discarded)."""
+    if cyl_interrupt_end(g):
+        raise KeyboardInterrupt
+    return 0

@@ -68,11 +68,17 @@ cdef cnp.ndarray _matmul_arrays(cnp.ndarray a, cnp.ndarray b, bint conj_a):
     cdef char *pc = <char *>cnp.PyArray_DATA(c)
     cdef int status
     cdef int ca = conj_a
-    if <double>m * <double>n * <double>k < 4096 and it.count < 64:  # tiny: releasing the GIL costs more than the product
+    cdef double work = <double>m * <double>n * <double>k * <double>it.count
+    cdef cyl_interrupt_guard guard
+    guard.installed = 0
+    if work < 4096 and it.count < 64:  # tiny: releasing the GIL costs more than the product
         status = cyl_gemm_batched(dt, ca, m, n, k, pa, rsa, csa, pb, rsb, csb, pc, n, 1, &it, 0)
     else:
+        if work >= 1e9:  # tens of ms and up: Ctrl-C is worth the guard's two syscalls
+            interrupt_guard_begin(&guard)
         with nogil:
             status = cyl_gemm_batched(dt, ca, m, n, k, pa, rsa, csa, pb, rsb, csb, pc, n, 1, &it, 0)
+        interrupt_guard_end(&guard)
     check_status(status, "cylinalg.matmul")
     return c
 
