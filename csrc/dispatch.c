@@ -65,6 +65,18 @@ cyl_arch cyl_dispatch_set_arch(cyl_arch requested) {
     return requested;
 }
 
+int cyl_gemm_set_blocking(int dtype, ptrdiff_t mc, ptrdiff_t kc, ptrdiff_t nc) {
+    cyl_dispatch_init();
+    if (dtype < 0 || dtype >= CYL_NDTYPES || kc < 1 || mc < 1 || nc < 1 || kc > 4096 ||
+        mc > 4096 || nc > 65536)
+        return CYL_ERR_ARG;
+    cyl_gemm_kernel *k = &g_tables[g_active->arch].gemm[dtype];
+    k->mc = (mc + k->mr - 1) / k->mr * k->mr;
+    k->kc = kc;
+    k->nc = (nc + k->nr - 1) / k->nr * k->nr;
+    return CYL_OK;
+}
+
 int cyl_dispatch_requested(void) {
     cyl_dispatch_init();
     return g_requested;

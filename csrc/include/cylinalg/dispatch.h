@@ -27,6 +27,10 @@ const cyl_kernel_table *cyl_kernels(void);
 /* Switch level at run time (tests).  Returns the level in use afterwards.  Not thread-safe
  * against running kernels: call it only while no kernel runs. */
 cyl_arch cyl_dispatch_set_arch(cyl_arch requested);
+/* Tuning hook (benchmarks, tests): the GEMM blocking of one dtype in the table in use (mc and nc
+ * rounded up to the micro-tile).  CYL_ERR_ARG for out-of-range values.  Not thread-safe against
+ * running kernels; a later set_arch does not undo it. */
+int cyl_gemm_set_blocking(int dtype, ptrdiff_t mc, ptrdiff_t kc, ptrdiff_t nc);
 /* Arch requested through CYLINALG_ARCH, or -1 if unset/"auto". */
 int cyl_dispatch_requested(void);
 /* Human-readable note about the override ("" when none). */

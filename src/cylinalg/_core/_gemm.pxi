@@ -17,6 +17,9 @@ cdef extern from "cylinalg/gemm.h":
                          ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
                          char *c, ptrdiff_t rsc, ptrdiff_t csc, cyl_batch *it, int nthreads) nogil
     void cyl_gemm_set_force_packed(int on) nogil
+
+cdef extern from "cylinalg/dispatch.h":
+    int cyl_gemm_set_blocking(int dtype, ptrdiff_t mc, ptrdiff_t kc, ptrdiff_t nc) nogil
     double cyl_fma_peak_run(long iters) nogil
     long cyl_fma_peak_flops_per_iter() nogil
 
@@ -165,6 +168,13 @@ def _fma_peak_run(long iters):
 def _matmul_kernel(cnp.ndarray a, cnp.ndarray b, bint conj_a=False):
     """op(a) @ b into a new array, for kernel-ready operands of one kernel dtype (>= 2-d)."""
     return _matmul_arrays(a, b, conj_a)
+
+
+def _gemm_set_blocking(dtype, ptrdiff_t mc, ptrdiff_t kc, ptrdiff_t nc):
+    """Tuning hook: set the GEMM blocking (MC, KC, NC) of one dtype for the kernel level in use,
+    so that benchmarks can compare blockings in one process.  runtime_info() shows the values."""
+    check_status(cyl_gemm_set_blocking(kernel_dtype(cnp.PyArray_ZEROS(1, [0], cnp.dtype(dtype).num, 0)), mc, kc, nc),
+                 "cylinalg._gemm_set_blocking")
 
 
 def _gemm_force_packed(bint on):

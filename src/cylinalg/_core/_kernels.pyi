@@ -4,7 +4,7 @@
 from typing import Any, Callable
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 # _runtime.pxi
 def cpu_features() -> list[str]: ...
@@ -22,6 +22,7 @@ def gemm(alpha: complex, a: NDArray[Any], b: NDArray[Any], beta: complex, c: NDA
 def _fma_peak_run(iters: int) -> float: ...
 def _matmul_kernel(a: NDArray[Any], b: NDArray[Any], conj_a: bool = ...) -> NDArray[Any]: ...
 def _gemm_force_packed(on: bool) -> None: ...
+def _gemm_set_blocking(dtype: DTypeLike, mc: int, kc: int, nc: int) -> None: ...
 
 # _blas1.pxi
 NORM_KINDS: dict[str, int]
