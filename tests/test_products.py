@@ -54,6 +54,14 @@ def test_tiny_stacks(arch, dtype, n, rng):
     _close(cla.matmul(a[:, None], b[None, :5]), np.matmul(a[:, None], b[None, :5]))
 
 
+@pytest.mark.parametrize("mkn", [(5, 6, 7), (8, 1, 8), (1, 8, 3), (6, 6, 6), (7, 8, 2), (8, 8, 5), (3, 5, 4)])
+def test_tiny_rectangular_stacks(arch, dtype, mkn, rng):
+    m, k, n = mkn
+    a, b = random_array(rng, (11, m, k), dtype), random_array(rng, (11, k, n), dtype)
+    _close(cla.matmul(a, b), np.matmul(a, b))
+    _close(cla.matmul(a[-3::-2], b[1::2]), np.matmul(a[-3::-2], b[1::2]))
+
+
 @pytest.mark.parametrize("da, db", [("f4", "f8"), ("f4", "c8"), ("i8", "f4"), ("i4", "i4"),
                                     ("?", "?"), ("f2", "f2"), ("c8", "f8"), ("i8", "c16")])
 def test_mixed_and_other_dtypes(da, db, rng):

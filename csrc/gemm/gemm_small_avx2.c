@@ -207,13 +207,64 @@ static void small_d_avx2(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff
     cyl_gemm_small_d_avx2(conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
 }
 
+/* One float64 matrix of a stack with m, k <= 8 and N <= 8 columns (N a compile-time constant
+ * after inlining): row i of C = sum_p A[i,p] * B[p,:] in one or two ymm (masked loads for the
+ * last columns; no masked stores, which are slow on AMD: rows go through a small buffer). */
+static __attribute__((always_inline)) inline void tiny_d(const int N, ptrdiff_t m, ptrdiff_t k,
+                                                         const double *a, ptrdiff_t rsa,
+                                                         ptrdiff_t csa, const double *b,
+                                                         ptrdiff_t rsb, double *c, ptrdiff_t rsc) {
+    const __m256i m0 = tail_mask(N), m1 = tail_mask(N - 4);
+    for (ptrdiff_t i = 0; i < m; i++) {
+        const double *ai = a + i * rsa;
+        __m256d r0 = _mm256_setzero_pd(), r1 = _mm256_setzero_pd();
+        for (ptrdiff_t p = 0; p < k; p++) {
+            __m256d av = _mm256_broadcast_sd(ai + p * csa);
+            const double *bp = b + p * rsb;
+            r0 = _mm256_fmadd_pd(av, N >= 4 ? _mm256_loadu_pd(bp) : _mm256_maskload_pd(bp, m0), r0);
+            if (N > 4)
+                r1 = _mm256_fmadd_pd(av, N == 8 ? _mm256_loadu_pd(bp + 4) : _mm256_maskload_pd(bp + 4, m1), r1);
+        }
+        double *ci = c + i * rsc;
+        if (N == 4 || N == 8) {
+            _mm256_storeu_pd(ci, r0);
+            if (N == 8) _mm256_storeu_pd(ci + 4, r1);
+        } else {
+            double t[8];
+            _mm256_storeu_pd(t, r0);
+            _mm256_storeu_pd(t + 4, r1);
+            for (int q = 0; q < N; q++) ci[q] = t[q];
+        }
+    }
+}
+
+/* float64 stacks of matrices up to 8x8 (rows of B and C contiguous): one tight loop, the
+ * column count fixed per instantiation. */
+static void stack_d_tiny(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rsa,
+                         ptrdiff_t csa, const char *b, ptrdiff_t rsb, char *c, ptrdiff_t rsc,
+                         struct cyl_batch *it) {
+#define TINY_CASE(N)                                                                           \
+    case N:                                                                                    \
+        CYL_STACK_LOOP(it, double, a, b, c, { tiny_d(N, m, k, at, rsa, csa, bt, rsb, ct, rsc); }); \
+        break;
+    switch (n) {
+        TINY_CASE(1) TINY_CASE(2) TINY_CASE(3) TINY_CASE(4)
+        TINY_CASE(5) TINY_CASE(6) TINY_CASE(7) TINY_CASE(8)
+    default: break;
+    }
+#undef TINY_CASE
+}
+
 /* float64 4x4 stacks with contiguous rows of B and C: one ymm per row of C,
  * C[i,:] = sum_p A[i,p] * B[p,:], 16 FMAs per matrix. */
 static void stack_d_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
                          ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
                          char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
     if (csb == 1 && csc == 1 && !(m == 4 && n == 4 && k == 4) && !(m == n && n == k && m <= 3)) {
-        CYL_STACK_LOOP(it, double, a, b, c, { small_d_rows(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
+        if (m <= 8 && n <= 8 && k <= 8)
+            stack_d_tiny(m, n, k, a, rsa, csa, b, rsb, c, rsc, it);
+        else
+            CYL_STACK_LOOP(it, double, a, b, c, { small_d_rows(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
         return;
     }
     if (!(m == 4 && n == 4 && k == 4 && csb == 1 && csc == 1)) {
