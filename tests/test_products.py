@@ -159,3 +159,21 @@ def test_matvec_errors():
         cla.matvec(np.ones((3, 4)), np.ones(3))
     with pytest.raises(ValueError, match=r"^cylinalg\.matvec"):
         cla.matvec(np.ones(3), np.ones(3))
+
+
+@pytest.mark.parametrize("shapes", [((30000, 4, 4), (30000, 4, 4)), ((300, 41, 5, 6), (41, 6, 5)),
+                                    ((7, 1, 3000, 3, 3), (5, 1, 3, 3)), ((20001, 8, 3), (1, 3, 7))])
+def test_large_stacks_split_over_threads(dtype, shapes, rng):
+    """Stacks big enough to be split across threads (by rows of the innermost batch dimension):
+    numpy's values, and bitwise the same for 1 and 2 threads."""
+    a, b = random_array(rng, shapes[0], dtype), random_array(rng, shapes[1], dtype)
+    before = cla.get_num_threads()
+    try:
+        cla.set_num_threads(2)
+        two = cla.matmul(a, b)
+        cla.set_num_threads(1)
+        one = cla.matmul(a, b)
+    finally:
+        cla.set_num_threads(before)
+    _close(two, np.matmul(a, b))
+    np.testing.assert_array_equal(one, two)

@@ -68,7 +68,31 @@ int cyl_gemm_batched(int dtype, int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k
                       csb, zero, c + it->offset[2], rsc, csc);
             return CYL_OK;
         }
-        kr->stack(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
+        /* Large stacks split over threads by whole rows of the innermost batch dimension
+         * (any range when there is one batch dimension): every matrix is computed the same way
+         * on any thread.  Tiny stacks are memory-bound, and a second core doubles the bandwidth. */
+        double work = (double)it->count * (double)m * (double)n * (double)k;
+        ptrdiff_t inner = it->ndim > 1 ? it->shape[it->ndim - 1] : 1;
+        ptrdiff_t units = it->count / inner;
+        int g = work >= 1e6 && units >= 2 ? cyl_threads_acquire(nthreads) : 1;
+        if (g > units) g = (int)units;
+        if (g <= 1) {
+            kr->stack(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
+        } else {
+#ifdef CYL_HAVE_OPENMP
+#pragma omp parallel num_threads(g)
+            {
+                int nt = omp_get_num_threads(), id = omp_get_thread_num();
+                ptrdiff_t u0 = units * id / nt, u1 = units * (id + 1) / nt;
+                if (u1 > u0) {
+                    cyl_batch part;
+                    cyl_batch_slice(it, u0 * inner, u1 * inner, &part);
+                    kr->stack(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, &part);
+                }
+            }
+#endif
+        }
+        if (g > 1) cyl_threads_release(g);
         return CYL_OK;
     }
     int status = CYL_OK;

@@ -244,8 +244,11 @@ static void stack_d_tiny(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a, p
                          ptrdiff_t csa, const char *b, ptrdiff_t rsb, char *c, ptrdiff_t rsc,
                          struct cyl_batch *it) {
 #define TINY_CASE(N)                                                                           \
-    case N:                                                                                    \
-        CYL_STACK_LOOP(it, double, a, b, c, { tiny_d(N, m, k, at, rsa, csa, bt, rsb, ct, rsc); }); \
+    case N: /* square: every trip count a constant, the loops unroll */                     \
+        if (m == N && k == N)                                                                  \
+            CYL_STACK_LOOP(it, double, a, b, c, { tiny_d(N, N, N, at, rsa, csa, bt, rsb, ct, rsc); }); \
+        else                                                                                   \
+            CYL_STACK_LOOP(it, double, a, b, c, { tiny_d(N, m, k, at, rsa, csa, bt, rsb, ct, rsc); }); \
         break;
     switch (n) {
         TINY_CASE(1) TINY_CASE(2) TINY_CASE(3) TINY_CASE(4)
@@ -285,12 +288,63 @@ static void stack_d_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const
     });
 }
 
+/* float32 twin of tiny_d: m, k <= 16 and N <= 16 columns in one or two ymm of 8 floats. */
+static __attribute__((always_inline)) inline void tiny_s(const int N, ptrdiff_t m, ptrdiff_t k,
+                                                         const float *a, ptrdiff_t rsa,
+                                                         ptrdiff_t csa, const float *b,
+                                                         ptrdiff_t rsb, float *c, ptrdiff_t rsc) {
+    const __m256i m0 = tail_mask_s(N), m1 = tail_mask_s(N - 8);
+    for (ptrdiff_t i = 0; i < m; i++) {
+        const float *ai = a + i * rsa;
+        __m256 r0 = _mm256_setzero_ps(), r1 = _mm256_setzero_ps();
+        for (ptrdiff_t p = 0; p < k; p++) {
+            __m256 av = _mm256_broadcast_ss(ai + p * csa);
+            const float *bp = b + p * rsb;
+            r0 = _mm256_fmadd_ps(av, N >= 8 ? _mm256_loadu_ps(bp) : _mm256_maskload_ps(bp, m0), r0);
+            if (N > 8)
+                r1 = _mm256_fmadd_ps(av, N == 16 ? _mm256_loadu_ps(bp + 8) : _mm256_maskload_ps(bp + 8, m1), r1);
+        }
+        float *ci = c + i * rsc;
+        if (N == 8 || N == 16) {
+            _mm256_storeu_ps(ci, r0);
+            if (N == 16) _mm256_storeu_ps(ci + 8, r1);
+        } else {
+            float t[16];
+            _mm256_storeu_ps(t, r0);
+            _mm256_storeu_ps(t + 8, r1);
+            for (int q = 0; q < N; q++) ci[q] = t[q];
+        }
+    }
+}
+
+static void stack_s_tiny(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rsa,
+                         ptrdiff_t csa, const char *b, ptrdiff_t rsb, char *c, ptrdiff_t rsc,
+                         struct cyl_batch *it) {
+#define TINY_CASE(N)                                                                           \
+    case N: /* square: every trip count a constant, the loops unroll */                     \
+        if (m == N && k == N)                                                                  \
+            CYL_STACK_LOOP(it, float, a, b, c, { tiny_s(N, N, N, at, rsa, csa, bt, rsb, ct, rsc); }); \
+        else                                                                                   \
+            CYL_STACK_LOOP(it, float, a, b, c, { tiny_s(N, m, k, at, rsa, csa, bt, rsb, ct, rsc); }); \
+        break;
+    switch (n) {
+        TINY_CASE(1) TINY_CASE(2) TINY_CASE(3) TINY_CASE(4) TINY_CASE(5) TINY_CASE(6)
+        TINY_CASE(7) TINY_CASE(8) TINY_CASE(9) TINY_CASE(10) TINY_CASE(11) TINY_CASE(12)
+        TINY_CASE(13) TINY_CASE(14) TINY_CASE(15) TINY_CASE(16)
+    default: break;
+    }
+#undef TINY_CASE
+}
+
 /* float32 stacks with contiguous rows of B and C: the unpacked row kernel per matrix. */
 static void stack_s_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
                          ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
                          char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
     if (csb == 1 && csc == 1 && !(m == n && n == k && m <= 4)) {
-        CYL_STACK_LOOP(it, float, a, b, c, { small_s_rows(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
+        if (m <= 16 && n <= 16 && k <= 16)
+            stack_s_tiny(m, n, k, a, rsa, csa, b, rsb, c, rsc, it);
+        else
+            CYL_STACK_LOOP(it, float, a, b, c, { small_s_rows(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
         return;
     }
     cyl_gemm_stack_s_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);

@@ -55,4 +55,25 @@ CYL_INLINE void cyl_batch_seek(const cyl_batch *it, ptrdiff_t t, ptrdiff_t *offs
     }
 }
 
+/* An iterator over matrices [t0, t1) of `it` (which must be at its start), for loops that
+ * walk whole rows of the innermost batch dimension (CYL_STACK_LOOP): with one batch dimension
+ * any range works; with more, t0 and t1 must be multiples of the innermost extent. */
+CYL_INLINE void cyl_batch_slice(const cyl_batch *it, ptrdiff_t t0, ptrdiff_t t1, cyl_batch *out) {
+    *out = *it;
+    out->count = t1 - t0;
+    if (it->ndim == 1) {
+        out->shape[0] = t1 - t0;
+        out->index[0] = 0;
+        for (int op = 0; op < it->nops; op++) out->offset[op] = t0 * it->strides[op][0];
+        return;
+    }
+    for (int op = 0; op < it->nops; op++) out->offset[op] = 0;
+    for (int d = it->ndim - 1; d >= 0; d--) {
+        ptrdiff_t i = t0 % it->shape[d];
+        t0 /= it->shape[d];
+        out->index[d] = i;
+        for (int op = 0; op < it->nops; op++) out->offset[op] += i * it->strides[op][d];
+    }
+}
+
 #endif
