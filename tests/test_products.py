@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import cylinalg as cla
+from cylinalg._core import _kernels
 from conftest import ALL_DTYPES, layouts, random_array, tol
 
 
@@ -177,3 +178,11 @@ def test_large_stacks_split_over_threads(dtype, shapes, rng):
         cla.set_num_threads(before)
     _close(two, np.matmul(a, b))
     np.testing.assert_array_equal(one, two)
+
+
+@pytest.mark.parametrize("mkn", [(4, 4, 4), (5, 3, 6), (8, 8, 8), (2, 7, 1)])
+def test_stack_kernel_conj_a(arch, dtype, mkn, rng):
+    """The stack kernels' conj(a) @ b (the compiled hook; no public function needs it yet)."""
+    m, k, n = mkn
+    a, b = random_array(rng, (9, m, k), dtype), random_array(rng, (9, k, n), dtype)
+    _close(_kernels._matmul_kernel(a, b, True), np.matmul(np.conj(a), b))

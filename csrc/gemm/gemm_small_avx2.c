@@ -350,6 +350,90 @@ static void stack_s_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const
     cyl_gemm_stack_s_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
 }
 
+/* Complex stacks of tiny matrices: a row of C is 2N reals (re, im interleaved) in up to 4
+ * vectors.  Like the packed complex kernels, the k loop is pure FMAs into a.re*b and a.im*b
+ * accumulators, combined once per row with a pair swap and addsub. */
+#define CYL_DEFINE_TINY_COMPLEX(NAME, E, V, W, LOADU, MASKLOAD, MASK, STOREU, BCAST, FMADD,      \
+                                SWAP, ADDSUB, ZERO)                                              \
+    static __attribute__((always_inline)) inline void NAME(                                      \
+        const int N, ptrdiff_t m, ptrdiff_t k, int conja, const E *a, ptrdiff_t rsa,             \
+        ptrdiff_t csa, const E *b, ptrdiff_t rsb, E *c, ptrdiff_t rsc) {                         \
+        const int reals = 2 * N, nv = (reals + W - 1) / W, last = reals - W * (nv - 1);          \
+        const __m256i tail = MASK(last);                                                         \
+        for (ptrdiff_t i = 0; i < m; i++) {                                                      \
+            V re[4] = {ZERO(), ZERO(), ZERO(), ZERO()}, im[4] = {ZERO(), ZERO(), ZERO(), ZERO()}; \
+            for (ptrdiff_t p = 0; p < k; p++) {                                                  \
+                const E *aip = a + 2 * (i * rsa + p * csa);                                      \
+                V ar = BCAST(aip[0]), ai = BCAST(conja ? -aip[1] : aip[1]);                      \
+                const E *bp = b + 2 * p * rsb;                                                   \
+                for (int v = 0; v < nv; v++) {                                                   \
+                    V bv = v == nv - 1 && last < W ? MASKLOAD(bp + W * v, tail) : LOADU(bp + W * v); \
+                    re[v] = FMADD(ar, bv, re[v]);                                                \
+                    im[v] = FMADD(ai, bv, im[v]);                                                \
+                }                                                                                \
+            }                                                                                    \
+            E *ci = c + 2 * i * rsc;                                                             \
+            if (last == W) {                                                                     \
+                for (int v = 0; v < nv; v++) STOREU(ci + W * v, ADDSUB(re[v], SWAP(im[v])));     \
+            } else {                                                                             \
+                E t[4 * W];                                                                      \
+                for (int v = 0; v < nv; v++) STOREU(t + W * v, ADDSUB(re[v], SWAP(im[v])));      \
+                for (int q = 0; q < reals; q++) ci[q] = t[q];                                    \
+            }                                                                                    \
+        }                                                                                        \
+    }
+
+static inline __m256d swap_pairs_d(__m256d x) { return _mm256_permute_pd(x, 0x5); }
+static inline __m256 swap_pairs_s(__m256 x) { return _mm256_permute_ps(x, 0xB1); }
+CYL_DEFINE_TINY_COMPLEX(tiny_z, double, __m256d, 4, _mm256_loadu_pd, _mm256_maskload_pd, tail_mask,
+                        _mm256_storeu_pd, _mm256_set1_pd, _mm256_fmadd_pd, swap_pairs_d,
+                        _mm256_addsub_pd, _mm256_setzero_pd)
+CYL_DEFINE_TINY_COMPLEX(tiny_c, float, __m256, 8, _mm256_loadu_ps, _mm256_maskload_ps, tail_mask_s,
+                        _mm256_storeu_ps, _mm256_set1_ps, _mm256_fmadd_ps, swap_pairs_s,
+                        _mm256_addsub_ps, _mm256_setzero_ps)
+#undef CYL_DEFINE_TINY_COMPLEX
+
+/* complex stacks up to 8x8 with contiguous rows of B and C; the template's loops otherwise
+ * (including its unrolled 2x2..4x4 squares). */
+#define TINY_ONE(N)                                                                            \
+    case N:                                                                                    \
+        CYL_STACK_LOOP(it, TINY_ELT, a, b, c, {                                                \
+            TINY_FN(N, m, k, conja, (const TINY_REAL *)at, rsa, csa, (const TINY_REAL *)bt, rsb, \
+                    (TINY_REAL *)ct, rsc);                                                     \
+        });                                                                                    \
+        break;
+#define CYL_DEFINE_STACK_COMPLEX(NAME, FALLBACK)                                                 \
+    static void NAME(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,            \
+                     ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,   \
+                     char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {              \
+        if (!(csb == 1 && csc == 1 && m <= 8 && n <= 8 && k <= 8) ||                             \
+            (m == n && n == k && m <= 3 && !conja)) {                                            \
+            FALLBACK(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);                 \
+            return;                                                                              \
+        }                                                                                        \
+        switch (n) {                                                                             \
+            TINY_ONE(1) TINY_ONE(2) TINY_ONE(3) TINY_ONE(4)                                      \
+            TINY_ONE(5) TINY_ONE(6) TINY_ONE(7) TINY_ONE(8)                                      \
+        default: break;                                                                          \
+        }                                                                                        \
+    }
+#define TINY_ELT cyl_cd
+#define TINY_REAL double
+#define TINY_FN tiny_z
+CYL_DEFINE_STACK_COMPLEX(stack_z_avx2, cyl_gemm_stack_z_avx2)
+#undef TINY_ELT
+#undef TINY_REAL
+#undef TINY_FN
+#define TINY_ELT cyl_cf
+#define TINY_REAL float
+#define TINY_FN tiny_c
+CYL_DEFINE_STACK_COMPLEX(stack_c_avx2, cyl_gemm_stack_c_avx2)
+#undef TINY_ELT
+#undef TINY_REAL
+#undef TINY_FN
+#undef TINY_ONE
+#undef CYL_DEFINE_STACK_COMPLEX
+
 void cyl_gemm_small_avx2_kernels(cyl_gemm_kernel out[4]) {
     fill_small_s_avx2(&out[CYL_F32]);
     fill_small_d_avx2(&out[CYL_F64]);
@@ -359,6 +443,8 @@ void cyl_gemm_small_avx2_kernels(cyl_gemm_kernel out[4]) {
     out[CYL_F64].small = small_d_avx2;
     out[CYL_F32].small = small_s_avx2;
     out[CYL_F32].stack = stack_s_avx2;
+    out[CYL_C128].stack = stack_z_avx2;
+    out[CYL_C64].stack = stack_c_avx2;
     out[CYL_F32].small_max = 64 * 64 * 64;
     out[CYL_F32].tall_kmax = 64;
     out[CYL_F64].tall_kmax = 64;
