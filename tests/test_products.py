@@ -55,7 +55,8 @@ def test_tiny_stacks(arch, dtype, n, rng):
     _close(cla.matmul(a[:, None], b[None, :5]), np.matmul(a[:, None], b[None, :5]))
 
 
-@pytest.mark.parametrize("mkn", [(5, 6, 7), (8, 1, 8), (1, 8, 3), (6, 6, 6), (7, 8, 2), (8, 8, 5), (3, 5, 4)])
+@pytest.mark.parametrize("mkn", [(5, 6, 7), (8, 1, 8), (1, 8, 3), (6, 6, 6), (7, 8, 2), (8, 8, 5), (3, 5, 4),
+                                 (12, 12, 12), (11, 9, 10), (16, 13, 16)])
 def test_tiny_rectangular_stacks(arch, dtype, mkn, rng):
     m, k, n = mkn
     a, b = random_array(rng, (11, m, k), dtype), random_array(rng, (11, k, n), dtype)

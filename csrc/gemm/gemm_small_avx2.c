@@ -350,8 +350,8 @@ static void stack_s_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const
     cyl_gemm_stack_s_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
 }
 
-/* Complex stacks of tiny matrices: a row of C is 2N reals (re, im interleaved) in up to 4
- * vectors.  Like the packed complex kernels, the k loop is pure FMAs into a.re*b and a.im*b
+/* Complex stacks of tiny matrices: a row of C is 2N reals (re, im interleaved) in up to 6
+ * vectors (12 accumulators).  Like the packed complex kernels, the k loop is pure FMAs into a.re*b and a.im*b
  * accumulators, combined once per row with a pair swap and addsub. */
 #define CYL_DEFINE_TINY_COMPLEX(NAME, E, V, W, LOADU, MASKLOAD, MASK, STOREU, BCAST, FMADD,      \
                                 SWAP, ADDSUB, ZERO)                                              \
@@ -361,7 +361,8 @@ static void stack_s_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const
         const int reals = 2 * N, nv = (reals + W - 1) / W, last = reals - W * (nv - 1);          \
         const __m256i tail = MASK(last);                                                         \
         for (ptrdiff_t i = 0; i < m; i++) {                                                      \
-            V re[4] = {ZERO(), ZERO(), ZERO(), ZERO()}, im[4] = {ZERO(), ZERO(), ZERO(), ZERO()}; \
+            V re[6] = {ZERO(), ZERO(), ZERO(), ZERO(), ZERO(), ZERO()};                          \
+            V im[6] = {ZERO(), ZERO(), ZERO(), ZERO(), ZERO(), ZERO()};                          \
             for (ptrdiff_t p = 0; p < k; p++) {                                                  \
                 const E *aip = a + 2 * (i * rsa + p * csa);                                      \
                 V ar = BCAST(aip[0]), ai = BCAST(conja ? -aip[1] : aip[1]);                      \
@@ -376,7 +377,7 @@ static void stack_s_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const
             if (last == W) {                                                                     \
                 for (int v = 0; v < nv; v++) STOREU(ci + W * v, ADDSUB(re[v], SWAP(im[v])));     \
             } else {                                                                             \
-                E t[4 * W];                                                                      \
+                E t[6 * W];                                                                      \
                 for (int v = 0; v < nv; v++) STOREU(t + W * v, ADDSUB(re[v], SWAP(im[v])));      \
                 for (int q = 0; q < reals; q++) ci[q] = t[q];                                    \
             }                                                                                    \
@@ -393,7 +394,7 @@ CYL_DEFINE_TINY_COMPLEX(tiny_c, float, __m256, 8, _mm256_loadu_ps, _mm256_masklo
                         _mm256_addsub_ps, _mm256_setzero_ps)
 #undef CYL_DEFINE_TINY_COMPLEX
 
-/* complex stacks up to 8x8 with contiguous rows of B and C; the template's loops otherwise
+/* complex stacks up to 12x12 with contiguous rows of B and C; the template's loops otherwise
  * (including its unrolled 2x2..4x4 squares). */
 #define TINY_ONE(N)                                                                            \
     case N:                                                                                    \
@@ -406,7 +407,7 @@ CYL_DEFINE_TINY_COMPLEX(tiny_c, float, __m256, 8, _mm256_loadu_ps, _mm256_masklo
     static void NAME(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,            \
                      ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,   \
                      char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {              \
-        if (!(csb == 1 && csc == 1 && m <= 8 && n <= 8 && k <= 8) ||                             \
+        if (!(csb == 1 && csc == 1 && m <= 12 && n <= 12 && k <= 12) ||                          \
             (m == n && n == k && m <= 3 && !conja)) {                                            \
             FALLBACK(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);                 \
             return;                                                                              \
@@ -414,6 +415,7 @@ CYL_DEFINE_TINY_COMPLEX(tiny_c, float, __m256, 8, _mm256_loadu_ps, _mm256_masklo
         switch (n) {                                                                             \
             TINY_ONE(1) TINY_ONE(2) TINY_ONE(3) TINY_ONE(4)                                      \
             TINY_ONE(5) TINY_ONE(6) TINY_ONE(7) TINY_ONE(8)                                      \
+            TINY_ONE(9) TINY_ONE(10) TINY_ONE(11) TINY_ONE(12)                                   \
         default: break;                                                                          \
         }                                                                                        \
     }
