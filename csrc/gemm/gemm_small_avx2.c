@@ -207,55 +207,140 @@ static void small_d_avx2(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff
     cyl_gemm_small_d_avx2(conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
 }
 
-/* One float64 matrix of a stack with m, k <= 8 and N <= 8 columns (N a compile-time constant
- * after inlining): row i of C = sum_p A[i,p] * B[p,:] in one or two ymm (masked loads for the
- * last columns; no masked stores, which are slow on AMD: rows go through a small buffer). */
-static __attribute__((always_inline)) inline void tiny_d(const int N, ptrdiff_t m, ptrdiff_t k,
-                                                         const double *a, ptrdiff_t rsa,
-                                                         ptrdiff_t csa, const double *b,
-                                                         ptrdiff_t rsb, double *c, ptrdiff_t rsc) {
-    const __m256i m0 = tail_mask(N), m1 = tail_mask(N - 4);
-    for (ptrdiff_t i = 0; i < m; i++) {
-        const double *ai = a + i * rsa;
-        __m256d r0 = _mm256_setzero_pd(), r1 = _mm256_setzero_pd();
-        for (ptrdiff_t p = 0; p < k; p++) {
-            __m256d av = _mm256_broadcast_sd(ai + p * csa);
-            const double *bp = b + p * rsb;
-            r0 = _mm256_fmadd_pd(av, N >= 4 ? _mm256_loadu_pd(bp) : _mm256_maskload_pd(bp, m0), r0);
-            if (N > 4)
-                r1 = _mm256_fmadd_pd(av, N == 8 ? _mm256_loadu_pd(bp + 4) : _mm256_maskload_pd(bp + 4, m1), r1);
-        }
-        double *ci = c + i * rsc;
-        if (N == 4 || N == 8) {
-            _mm256_storeu_pd(ci, r0);
-            if (N == 8) _mm256_storeu_pd(ci + 4, r1);
-        } else {
-            double t[8];
-            _mm256_storeu_pd(t, r0);
-            _mm256_storeu_pd(t + 4, r1);
-            for (int q = 0; q < N; q++) ci[q] = t[q];
-        }
+/* ---- stacks of tiny matrices (rows of B and C contiguous) ---------------------------------
+ * One matrix at a time, its column count N a compile-time constant after inlining (and, for
+ * squares, every trip count): row i of C = sum_p A[i,p] * B[p,:] in up to 6 vectors, masked
+ * loads for the last columns, no masked stores (slow on AMD: a partial row goes through a
+ * small buffer).  Complex rows hold 2N reals (re, im interleaved); as in the packed complex
+ * kernels the k loop is pure FMAs into a.re*b and a.im*b, combined once per row with a pair
+ * swap and addsub.  conja applies to complex A only. */
+#define CYL_DEFINE_TINY(NAME, E, V, W, CPLX, LOADU, MASKLOAD, MASK, STOREU, BCAST, FMADD, SWAP,   \
+                        ADDSUB, ZERO)                                                            \
+    static __attribute__((always_inline)) inline void NAME(                                      \
+        const int N, ptrdiff_t m, ptrdiff_t k, int conja, const E *a, ptrdiff_t rsa,             \
+        ptrdiff_t csa, const E *b, ptrdiff_t rsb, E *c, ptrdiff_t rsc) {                         \
+        const int reals = (CPLX + 1) * N, nv = (reals + W - 1) / W, last = reals - W * (nv - 1); \
+        const __m256i tail = MASK(last);                                                         \
+        for (ptrdiff_t i = 0; i < m; i++) {                                                      \
+            V re[6] = {ZERO(), ZERO(), ZERO(), ZERO(), ZERO(), ZERO()};                          \
+            V im[6] = {ZERO(), ZERO(), ZERO(), ZERO(), ZERO(), ZERO()};                          \
+            for (ptrdiff_t p = 0; p < k; p++) {                                                  \
+                const E *aip = a + (CPLX + 1) * (i * rsa + p * csa);                             \
+                V ar = BCAST(aip[0]), ai = CPLX ? BCAST(conja ? -aip[CPLX] : aip[CPLX]) : ar;    \
+                const E *bp = b + (CPLX + 1) * p * rsb;                                          \
+                for (int v = 0; v < nv; v++) {                                                   \
+                    V bv = v == nv - 1 && last < W ? MASKLOAD(bp + W * v, tail) : LOADU(bp + W * v); \
+                    re[v] = FMADD(ar, bv, re[v]);                                                \
+                    if (CPLX) im[v] = FMADD(ai, bv, im[v]);                                      \
+                }                                                                                \
+            }                                                                                    \
+            if (CPLX)                                                                            \
+                for (int v = 0; v < nv; v++) re[v] = ADDSUB(re[v], SWAP(im[v]));                 \
+            E *ci = c + (CPLX + 1) * i * rsc;                                                    \
+            if (last == W) {                                                                     \
+                for (int v = 0; v < nv; v++) STOREU(ci + W * v, re[v]);                          \
+            } else {                                                                             \
+                E t[6 * W];                                                                      \
+                for (int v = 0; v < nv; v++) STOREU(t + W * v, re[v]);                           \
+                for (int q = 0; q < reals; q++) ci[q] = t[q];                                    \
+            }                                                                                    \
+        }                                                                                        \
     }
-}
 
-/* float64 stacks of matrices up to 8x8 (rows of B and C contiguous): one tight loop, the
- * column count fixed per instantiation. */
-static void stack_d_tiny(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rsa,
-                         ptrdiff_t csa, const char *b, ptrdiff_t rsb, char *c, ptrdiff_t rsc,
-                         struct cyl_batch *it) {
-#define TINY_CASE(N)                                                                           \
-    case N: /* square: every trip count a constant, the loops unroll */                     \
+static inline __m256d swap_pairs_d(__m256d x) { return _mm256_permute_pd(x, 0x5); }
+static inline __m256 swap_pairs_s(__m256 x) { return _mm256_permute_ps(x, 0xB1); }
+CYL_DEFINE_TINY(tiny_d, double, __m256d, 4, 0, _mm256_loadu_pd, _mm256_maskload_pd, tail_mask,
+                _mm256_storeu_pd, _mm256_set1_pd, _mm256_fmadd_pd, swap_pairs_d, _mm256_addsub_pd,
+                _mm256_setzero_pd)
+CYL_DEFINE_TINY(tiny_s, float, __m256, 8, 0, _mm256_loadu_ps, _mm256_maskload_ps, tail_mask_s,
+                _mm256_storeu_ps, _mm256_set1_ps, _mm256_fmadd_ps, swap_pairs_s, _mm256_addsub_ps,
+                _mm256_setzero_ps)
+CYL_DEFINE_TINY(tiny_z, double, __m256d, 4, 1, _mm256_loadu_pd, _mm256_maskload_pd, tail_mask,
+                _mm256_storeu_pd, _mm256_set1_pd, _mm256_fmadd_pd, swap_pairs_d, _mm256_addsub_pd,
+                _mm256_setzero_pd)
+CYL_DEFINE_TINY(tiny_c, float, __m256, 8, 1, _mm256_loadu_ps, _mm256_maskload_ps, tail_mask_s,
+                _mm256_storeu_ps, _mm256_set1_ps, _mm256_fmadd_ps, swap_pairs_s, _mm256_addsub_ps,
+                _mm256_setzero_ps)
+#undef CYL_DEFINE_TINY
+
+/* The stack loop over tiny matrices, one instantiation per column count up to NMAX (TINY_FN,
+ * TINY_ELT (the element type), TINY_REAL name the kernel and its types). */
+#define TINY_ONE(N)                                                                            \
+    case N:                                                                                    \
         if (m == N && k == N)                                                                  \
-            CYL_STACK_LOOP(it, double, a, b, c, { tiny_d(N, N, N, at, rsa, csa, bt, rsb, ct, rsc); }); \
+            CYL_STACK_LOOP(it, TINY_ELT, a, b, c, {                                            \
+                TINY_FN(N, N, N, conja, (const TINY_REAL *)at, rsa, csa, (const TINY_REAL *)bt, rsb, \
+                        (TINY_REAL *)ct, rsc);                                                 \
+            });                                                                                \
         else                                                                                   \
-            CYL_STACK_LOOP(it, double, a, b, c, { tiny_d(N, m, k, at, rsa, csa, bt, rsb, ct, rsc); }); \
+            CYL_STACK_LOOP(it, TINY_ELT, a, b, c, {                                            \
+                TINY_FN(N, m, k, conja, (const TINY_REAL *)at, rsa, csa, (const TINY_REAL *)bt, rsb, \
+                        (TINY_REAL *)ct, rsc);                                                 \
+            });                                                                                \
         break;
-    switch (n) {
-        TINY_CASE(1) TINY_CASE(2) TINY_CASE(3) TINY_CASE(4)
-        TINY_CASE(5) TINY_CASE(6) TINY_CASE(7) TINY_CASE(8)
-    default: break;
+#define TINY_CASES_8 TINY_ONE(1) TINY_ONE(2) TINY_ONE(3) TINY_ONE(4) TINY_ONE(5) TINY_ONE(6) TINY_ONE(7) TINY_ONE(8)
+#define TINY_CASES_12 TINY_CASES_8 TINY_ONE(9) TINY_ONE(10) TINY_ONE(11) TINY_ONE(12)
+#define TINY_CASES_16 TINY_CASES_12 TINY_ONE(13) TINY_ONE(14) TINY_ONE(15) TINY_ONE(16)
+#define CYL_DEFINE_STACK_TINY(NAME, CASES)                                                       \
+    static void NAME(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,            \
+                     ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, char *c,         \
+                     ptrdiff_t rsc, struct cyl_batch *it) {                                      \
+        switch (n) {                                                                             \
+            CASES                                                                                \
+        default: break;                                                                          \
+        }                                                                                        \
     }
-#undef TINY_CASE
+#define TINY_FN tiny_d
+#define TINY_ELT double
+#define TINY_REAL double
+CYL_DEFINE_STACK_TINY(stack_d_tiny, TINY_CASES_8)
+#undef TINY_FN
+#undef TINY_ELT
+#undef TINY_REAL
+#define TINY_FN tiny_s
+#define TINY_ELT float
+#define TINY_REAL float
+CYL_DEFINE_STACK_TINY(stack_s_tiny, TINY_CASES_16)
+#undef TINY_FN
+#undef TINY_ELT
+#undef TINY_REAL
+#define TINY_FN tiny_z
+#define TINY_ELT cyl_cd
+#define TINY_REAL double
+CYL_DEFINE_STACK_TINY(stack_z_tiny, TINY_CASES_12)
+#undef TINY_FN
+#undef TINY_ELT
+#undef TINY_REAL
+#define TINY_FN tiny_c
+#define TINY_ELT cyl_cf
+#define TINY_REAL float
+CYL_DEFINE_STACK_TINY(stack_c_tiny, TINY_CASES_12)
+#undef TINY_FN
+#undef TINY_ELT
+#undef TINY_REAL
+#undef CYL_DEFINE_STACK_TINY
+#undef TINY_CASES_16
+#undef TINY_CASES_12
+#undef TINY_CASES_8
+#undef TINY_ONE
+
+/* complex stacks up to 12x12 with contiguous rows of B and C; the template's loops otherwise
+ * (including its unrolled 2x2 and 3x3 squares). */
+static void stack_z_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
+                         ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
+                         char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
+    if (csb == 1 && csc == 1 && m <= 12 && n <= 12 && k <= 12 && !(m == n && n == k && m <= 3 && !conja))
+        stack_z_tiny(conja, m, n, k, a, rsa, csa, b, rsb, c, rsc, it);
+    else
+        cyl_gemm_stack_z_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
+}
+static void stack_c_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
+                         ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
+                         char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
+    if (csb == 1 && csc == 1 && m <= 12 && n <= 12 && k <= 12 && !(m == n && n == k && m <= 3 && !conja))
+        stack_c_tiny(conja, m, n, k, a, rsa, csa, b, rsb, c, rsc, it);
+    else
+        cyl_gemm_stack_c_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
 }
 
 /* float64 4x4 stacks with contiguous rows of B and C: one ymm per row of C,
@@ -265,7 +350,7 @@ static void stack_d_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const
                          char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
     if (csb == 1 && csc == 1 && !(m == 4 && n == 4 && k == 4) && !(m == n && n == k && m <= 3)) {
         if (m <= 8 && n <= 8 && k <= 8)
-            stack_d_tiny(m, n, k, a, rsa, csa, b, rsb, c, rsc, it);
+            stack_d_tiny(conja, m, n, k, a, rsa, csa, b, rsb, c, rsc, it);
         else
             CYL_STACK_LOOP(it, double, a, b, c, { small_d_rows(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
         return;
@@ -288,153 +373,19 @@ static void stack_d_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const
     });
 }
 
-/* float32 twin of tiny_d: m, k <= 16 and N <= 16 columns in one or two ymm of 8 floats. */
-static __attribute__((always_inline)) inline void tiny_s(const int N, ptrdiff_t m, ptrdiff_t k,
-                                                         const float *a, ptrdiff_t rsa,
-                                                         ptrdiff_t csa, const float *b,
-                                                         ptrdiff_t rsb, float *c, ptrdiff_t rsc) {
-    const __m256i m0 = tail_mask_s(N), m1 = tail_mask_s(N - 8);
-    for (ptrdiff_t i = 0; i < m; i++) {
-        const float *ai = a + i * rsa;
-        __m256 r0 = _mm256_setzero_ps(), r1 = _mm256_setzero_ps();
-        for (ptrdiff_t p = 0; p < k; p++) {
-            __m256 av = _mm256_broadcast_ss(ai + p * csa);
-            const float *bp = b + p * rsb;
-            r0 = _mm256_fmadd_ps(av, N >= 8 ? _mm256_loadu_ps(bp) : _mm256_maskload_ps(bp, m0), r0);
-            if (N > 8)
-                r1 = _mm256_fmadd_ps(av, N == 16 ? _mm256_loadu_ps(bp + 8) : _mm256_maskload_ps(bp + 8, m1), r1);
-        }
-        float *ci = c + i * rsc;
-        if (N == 8 || N == 16) {
-            _mm256_storeu_ps(ci, r0);
-            if (N == 16) _mm256_storeu_ps(ci + 8, r1);
-        } else {
-            float t[16];
-            _mm256_storeu_ps(t, r0);
-            _mm256_storeu_ps(t + 8, r1);
-            for (int q = 0; q < N; q++) ci[q] = t[q];
-        }
-    }
-}
-
-static void stack_s_tiny(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rsa,
-                         ptrdiff_t csa, const char *b, ptrdiff_t rsb, char *c, ptrdiff_t rsc,
-                         struct cyl_batch *it) {
-#define TINY_CASE(N)                                                                           \
-    case N: /* square: every trip count a constant, the loops unroll */                     \
-        if (m == N && k == N)                                                                  \
-            CYL_STACK_LOOP(it, float, a, b, c, { tiny_s(N, N, N, at, rsa, csa, bt, rsb, ct, rsc); }); \
-        else                                                                                   \
-            CYL_STACK_LOOP(it, float, a, b, c, { tiny_s(N, m, k, at, rsa, csa, bt, rsb, ct, rsc); }); \
-        break;
-    switch (n) {
-        TINY_CASE(1) TINY_CASE(2) TINY_CASE(3) TINY_CASE(4) TINY_CASE(5) TINY_CASE(6)
-        TINY_CASE(7) TINY_CASE(8) TINY_CASE(9) TINY_CASE(10) TINY_CASE(11) TINY_CASE(12)
-        TINY_CASE(13) TINY_CASE(14) TINY_CASE(15) TINY_CASE(16)
-    default: break;
-    }
-#undef TINY_CASE
-}
-
 /* float32 stacks with contiguous rows of B and C: the unpacked row kernel per matrix. */
 static void stack_s_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
                          ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
                          char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
     if (csb == 1 && csc == 1 && !(m == n && n == k && m <= 4)) {
         if (m <= 16 && n <= 16 && k <= 16)
-            stack_s_tiny(m, n, k, a, rsa, csa, b, rsb, c, rsc, it);
+            stack_s_tiny(conja, m, n, k, a, rsa, csa, b, rsb, c, rsc, it);
         else
             CYL_STACK_LOOP(it, float, a, b, c, { small_s_rows(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
         return;
     }
     cyl_gemm_stack_s_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
 }
-
-/* Complex stacks of tiny matrices: a row of C is 2N reals (re, im interleaved) in up to 6
- * vectors (12 accumulators).  Like the packed complex kernels, the k loop is pure FMAs into a.re*b and a.im*b
- * accumulators, combined once per row with a pair swap and addsub. */
-#define CYL_DEFINE_TINY_COMPLEX(NAME, E, V, W, LOADU, MASKLOAD, MASK, STOREU, BCAST, FMADD,      \
-                                SWAP, ADDSUB, ZERO)                                              \
-    static __attribute__((always_inline)) inline void NAME(                                      \
-        const int N, ptrdiff_t m, ptrdiff_t k, int conja, const E *a, ptrdiff_t rsa,             \
-        ptrdiff_t csa, const E *b, ptrdiff_t rsb, E *c, ptrdiff_t rsc) {                         \
-        const int reals = 2 * N, nv = (reals + W - 1) / W, last = reals - W * (nv - 1);          \
-        const __m256i tail = MASK(last);                                                         \
-        for (ptrdiff_t i = 0; i < m; i++) {                                                      \
-            V re[6] = {ZERO(), ZERO(), ZERO(), ZERO(), ZERO(), ZERO()};                          \
-            V im[6] = {ZERO(), ZERO(), ZERO(), ZERO(), ZERO(), ZERO()};                          \
-            for (ptrdiff_t p = 0; p < k; p++) {                                                  \
-                const E *aip = a + 2 * (i * rsa + p * csa);                                      \
-                V ar = BCAST(aip[0]), ai = BCAST(conja ? -aip[1] : aip[1]);                      \
-                const E *bp = b + 2 * p * rsb;                                                   \
-                for (int v = 0; v < nv; v++) {                                                   \
-                    V bv = v == nv - 1 && last < W ? MASKLOAD(bp + W * v, tail) : LOADU(bp + W * v); \
-                    re[v] = FMADD(ar, bv, re[v]);                                                \
-                    im[v] = FMADD(ai, bv, im[v]);                                                \
-                }                                                                                \
-            }                                                                                    \
-            E *ci = c + 2 * i * rsc;                                                             \
-            if (last == W) {                                                                     \
-                for (int v = 0; v < nv; v++) STOREU(ci + W * v, ADDSUB(re[v], SWAP(im[v])));     \
-            } else {                                                                             \
-                E t[6 * W];                                                                      \
-                for (int v = 0; v < nv; v++) STOREU(t + W * v, ADDSUB(re[v], SWAP(im[v])));      \
-                for (int q = 0; q < reals; q++) ci[q] = t[q];                                    \
-            }                                                                                    \
-        }                                                                                        \
-    }
-
-static inline __m256d swap_pairs_d(__m256d x) { return _mm256_permute_pd(x, 0x5); }
-static inline __m256 swap_pairs_s(__m256 x) { return _mm256_permute_ps(x, 0xB1); }
-CYL_DEFINE_TINY_COMPLEX(tiny_z, double, __m256d, 4, _mm256_loadu_pd, _mm256_maskload_pd, tail_mask,
-                        _mm256_storeu_pd, _mm256_set1_pd, _mm256_fmadd_pd, swap_pairs_d,
-                        _mm256_addsub_pd, _mm256_setzero_pd)
-CYL_DEFINE_TINY_COMPLEX(tiny_c, float, __m256, 8, _mm256_loadu_ps, _mm256_maskload_ps, tail_mask_s,
-                        _mm256_storeu_ps, _mm256_set1_ps, _mm256_fmadd_ps, swap_pairs_s,
-                        _mm256_addsub_ps, _mm256_setzero_ps)
-#undef CYL_DEFINE_TINY_COMPLEX
-
-/* complex stacks up to 12x12 with contiguous rows of B and C; the template's loops otherwise
- * (including its unrolled 2x2..4x4 squares). */
-#define TINY_ONE(N)                                                                            \
-    case N:                                                                                    \
-        CYL_STACK_LOOP(it, TINY_ELT, a, b, c, {                                                \
-            TINY_FN(N, m, k, conja, (const TINY_REAL *)at, rsa, csa, (const TINY_REAL *)bt, rsb, \
-                    (TINY_REAL *)ct, rsc);                                                     \
-        });                                                                                    \
-        break;
-#define CYL_DEFINE_STACK_COMPLEX(NAME, FALLBACK)                                                 \
-    static void NAME(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,            \
-                     ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,   \
-                     char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {              \
-        if (!(csb == 1 && csc == 1 && m <= 12 && n <= 12 && k <= 12) ||                          \
-            (m == n && n == k && m <= 3 && !conja)) {                                            \
-            FALLBACK(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);                 \
-            return;                                                                              \
-        }                                                                                        \
-        switch (n) {                                                                             \
-            TINY_ONE(1) TINY_ONE(2) TINY_ONE(3) TINY_ONE(4)                                      \
-            TINY_ONE(5) TINY_ONE(6) TINY_ONE(7) TINY_ONE(8)                                      \
-            TINY_ONE(9) TINY_ONE(10) TINY_ONE(11) TINY_ONE(12)                                   \
-        default: break;                                                                          \
-        }                                                                                        \
-    }
-#define TINY_ELT cyl_cd
-#define TINY_REAL double
-#define TINY_FN tiny_z
-CYL_DEFINE_STACK_COMPLEX(stack_z_avx2, cyl_gemm_stack_z_avx2)
-#undef TINY_ELT
-#undef TINY_REAL
-#undef TINY_FN
-#define TINY_ELT cyl_cf
-#define TINY_REAL float
-#define TINY_FN tiny_c
-CYL_DEFINE_STACK_COMPLEX(stack_c_avx2, cyl_gemm_stack_c_avx2)
-#undef TINY_ELT
-#undef TINY_REAL
-#undef TINY_FN
-#undef TINY_ONE
-#undef CYL_DEFINE_STACK_COMPLEX
 
 void cyl_gemm_small_avx2_kernels(cyl_gemm_kernel out[4]) {
     fill_small_s_avx2(&out[CYL_F32]);
