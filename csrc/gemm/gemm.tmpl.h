@@ -8,7 +8,7 @@
  *   ir over the block in MR    (micro-kernel: MR x NR tile of C in registers)
  * Packing reads any strides (transposes, slices, negative strides) and applies conj, so the
  * micro-kernels see only unit-stride packed slivers.  Threads split the ic loop only, so every
- * element of C sees the same sequence of operations for a given thread count. */
+ * element of C sees the same sequence of operations whatever the thread count. */
 
 /* Portable reference micro-kernel: the fallback and the test oracle for the SIMD ones. */
 #define REF_MR 4
@@ -40,9 +40,9 @@ static void FN(pack_a)(int conja, ptrdiff_t mb, ptrdiff_t kb, const T *a, ptrdif
     for (ptrdiff_t ir = 0; ir < mb; ir += mr) {
         ptrdiff_t rows = mb - ir < mr ? mb - ir : mr;
         const T *as = a + ir * rsa;
-        if (rows == mr && csa == 1) { /* row-major A: read each row contiguously */
-            for (ptrdiff_t i = 0; i < mr; i++)
-                for (ptrdiff_t p = 0; p < kb; p++) ap[p * mr + i] = as[i * rsa + p];
+        if (rows == mr && csa == 1) { /* row-major A: mr contiguous read streams, one write stream */
+            for (ptrdiff_t p = 0; p < kb; p++)
+                for (ptrdiff_t i = 0; i < mr; i++) ap[p * mr + i] = as[i * rsa + p];
         } else {
             for (ptrdiff_t p = 0; p < kb; p++) {
                 ptrdiff_t i = 0;
@@ -59,6 +59,21 @@ static void FN(pack_a)(int conja, ptrdiff_t mb, ptrdiff_t kb, const T *a, ptrdif
 /* Pack slivers [jp0, jp1) (nr columns each) of the kb x nb block of op(B). */
 static void FN(pack_b)(int conjb, ptrdiff_t nb, ptrdiff_t kb, const T *b, ptrdiff_t rsb,
                        ptrdiff_t csb, int nr, ptrdiff_t jp0, ptrdiff_t jp1, T *bp) {
+    if (csb == 1 && !conjb) {
+        /* row-major B: walk each row of the block once, contiguously, dealing its nr-wide
+         * pieces to the full slivers (sliver by sliver, each row of B gives one cache line at
+         * a stride of a whole row, which the prefetchers do not follow: twice the time) */
+        ptrdiff_t jfull = nb / nr < jp1 ? nb / nr : jp1;
+        for (ptrdiff_t p = 0; p < kb; p++) {
+            const T *row = b + p * rsb;
+            for (ptrdiff_t jp = jp0; jp < jfull; jp++) {
+                const T *src = row + jp * nr;
+                T *dst = bp + (jp * kb + p) * nr;
+                for (ptrdiff_t j = 0; j < nr; j++) dst[j] = src[j];
+            }
+        }
+        if (jfull > jp0) jp0 = jfull; /* the partial last sliver, if any, below */
+    }
     for (ptrdiff_t jp = jp0; jp < jp1; jp++) {
         ptrdiff_t jr = jp * nr;
         ptrdiff_t cols = nb - jr < nr ? nb - jr : nr;
@@ -112,22 +127,19 @@ static void FN(macro_kernel)(const cyl_gemm_kernel *kr, ptrdiff_t mb, ptrdiff_t 
 static ptrdiff_t FN(round_up)(ptrdiff_t x, ptrdiff_t r) { return (x + r - 1) / r * r; }
 
 /* The jc / pc / ic loops run by thread tid of nt: the B panel is packed cooperatively, then
- * each thread runs the ic blocks of its own share of the rows (barriers are no-ops outside a
- * parallel region). */
+ * the threads claim ic blocks (barriers are no-ops outside a parallel region). */
 static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrdiff_t m,
                            ptrdiff_t n, ptrdiff_t k, T alpha, const T *a, ptrdiff_t rsa,
                            ptrdiff_t csa, const T *b, ptrdiff_t rsb, ptrdiff_t csb, T beta, T *c,
                            ptrdiff_t rsc, ptrdiff_t csc, ptrdiff_t mc, ptrdiff_t nc,
-                           T *bpack, T *apack, int tid, int nt) {
+                           T *bpack, T *apack, ptrdiff_t *next_block, int tid, int nt) {
     const ptrdiff_t mr = kr->mr, nr = kr->nr, kc = kr->kc;
-    /* This thread's rows: a contiguous share of m (multiples of mr, so the shares differ by at
-     * most mr rows), cut into equal blocks of at most mc rows.  Dealing fixed mc blocks
-     * round-robin left one thread 8 blocks and the other 7 at m = 1024. */
-    ptrdiff_t row0 = FN(round_up)(m * tid / nt, mr), row1 = FN(round_up)(m * (tid + 1) / nt, mr);
-    if (row1 > m) row1 = m;
-    if (row0 > row1) row0 = row1;
-    ptrdiff_t nblocks = (row1 - row0 + mc - 1) / mc;
-    ptrdiff_t mcb = nblocks > 0 ? FN(round_up)((row1 - row0 + nblocks - 1) / nblocks, mr) : mc;
+    /* m is cut into equal blocks of at most mc rows (multiples of mr), which the threads claim
+     * one at a time from a shared counter: a core slowed by anything else (this VM's second
+     * vCPU often is) does fewer blocks instead of making the other wait at the barrier.  Which
+     * thread computes a block does not change its arithmetic. */
+    const ptrdiff_t nblocks = (m + mc - 1) / mc;
+    const ptrdiff_t mcb = FN(round_up)((m + nblocks - 1) / nblocks, mr);
     for (ptrdiff_t jc = 0; jc < n; jc += nc) {
         ptrdiff_t nb = n - jc < nc ? n - jc : nc;
         ptrdiff_t npanels = (nb + nr - 1) / nr;
@@ -139,14 +151,22 @@ static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrd
              * still meets every barrier, so no thread waits for one that left */
             if (!cyl_interrupt_pending())
                 FN(pack_b)(conjb, nb, kb, b + pc * rsb + jc * csb, rsb, csb, (int)nr, jp0, jp1, bpack);
+            if (tid == 0) *next_block = 0; /* every thread is past the previous round's claims */
 #ifdef CYL_HAVE_OPENMP
             if (nt > 1) {
 #pragma omp barrier
             }
 #endif
-            for (ptrdiff_t ic = row0; ic < row1; ic += mcb) {
-                ptrdiff_t mb = row1 - ic < mcb ? row1 - ic : mcb;
-                if (cyl_interrupt_pending()) break;
+            for (;;) {
+                ptrdiff_t blk;
+#ifdef CYL_HAVE_OPENMP
+#pragma omp atomic capture
+#endif
+                blk = (*next_block)++;
+                if (blk >= nblocks || cyl_interrupt_pending()) break;
+                ptrdiff_t ic = blk * mcb;
+                if (ic >= m) break;
+                ptrdiff_t mb = m - ic < mcb ? m - ic : mcb;
                 FN(pack_a)(conja, mb, kb, a + ic * rsa + pc * csa, rsa, csa, (int)mr, apack);
                 FN(macro_kernel)(kr, mb, nb, kb, alpha, apack, bpack, beta_pc,
                                  c + ic * rsc + jc * csc, rsc, csc);
@@ -217,6 +237,7 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
 
     int g = want > 1 ? cyl_threads_acquire(want) : 1;
     const ptrdiff_t mc = kr->mc;
+    ptrdiff_t next_block = 0; /* the ic blocks' claim counter, shared by the threads */
     size_t bsize = (size_t)FN(round_up)(nc, nr) * (size_t)kcb;
     size_t asize = (size_t)FN(round_up)(mc, mr) * (size_t)kcb;
     asize = (asize + 15) & ~(size_t)15; /* keep every thread's buffer 64-byte aligned */
@@ -227,7 +248,7 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
     }
     if (g == 1) { /* no parallel region at all: entering one costs about a microsecond */
         FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc,
-                       csc, mc, nc, work, work + bsize, 0, 1);
+                       csc, mc, nc, work, work + bsize, &next_block, 0, 1);
     } else {
 #ifdef CYL_HAVE_OPENMP
 #pragma omp parallel num_threads(g)
@@ -235,7 +256,7 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
             int tid = omp_get_thread_num(), nt = omp_get_num_threads();
             FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c,
                            rsc, csc, mc, nc, work, work + bsize + (size_t)tid * asize,
-                           tid, nt);
+                           &next_block, tid, nt);
         }
 #endif
     }

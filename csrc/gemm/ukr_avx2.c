@@ -262,7 +262,7 @@ static void ukr_c_3x8(ptrdiff_t k, const void *alpha_, const void *ap_, const vo
 void cyl_gemm_avx2_kernels(cyl_gemm_kernel out[4]) {
     out[CYL_F64].ukr = ukr_d_6x8;
     out[CYL_F64].mr = D_MR; out[CYL_F64].nr = D_NR;
-    out[CYL_F64].mc = 72; out[CYL_F64].kc = 256; out[CYL_F64].nc = 2040;
+    out[CYL_F64].mc = 72; out[CYL_F64].kc = 256; out[CYL_F64].nc = 2048;
     out[CYL_F64].name = "avx2 6x8";
     out[CYL_F32].ukr = ukr_s_6x16;
     out[CYL_F32].mr = S_MR; out[CYL_F32].nr = S_NR;
