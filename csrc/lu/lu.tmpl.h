@@ -581,6 +581,28 @@ CYL_INLINE int FN(lu_wants_threads)(ptrdiff_t count, ptrdiff_t n) {
     } while (0)
 #endif
 
+/* ---------------------------------------------------------------- lane-parallel stacks --- */
+#if !IS_COMPLEX
+/* One batched call for the dispatch table's lane kernel (cyl_lu_lanes_kernel, n = 4..8). */
+typedef struct {
+    int op; /* CYL_LU_LANES_* */
+    ptrdiff_t n;
+    const char *a, *b; /* b: solve's right-hand sides (one column), else NULL */
+    ptrdiff_t rsa, csa, rsb;
+    const cyl_batch *it;
+    T *out0;   /* det, sign, inverses or solutions */
+    R *out1;   /* logabsdet or rcond (NULL: not wanted) */
+    int *info; /* inv and solve */
+} FN(lu_lanes_job);
+
+static int FN(lu_lanes_range)(const FN(lu_lanes_job) *job, ptrdiff_t t0, ptrdiff_t t1);
+
+/* Whether the active kernel table has a lane kernel for this dtype and n. */
+CYL_INLINE int FN(lu_lanes_available)(ptrdiff_t n) {
+    return n >= 4 && n <= CYL_LU_LANES_MAX_N && cyl_kernels()->lu_lanes[DTYPE].run != NULL;
+}
+#endif
+
 /* ---------------------------------------------------------------- det / slogdet ---------- */
 
 /* Position a copy of the iterator at matrix t0 (for a thread's sub-range). */
@@ -725,6 +747,13 @@ int CYL_CAT2(cyl_det_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t 
         for (ptrdiff_t t = 0; t < count; t++) det[t] = OP(one)();
         return CYL_OK;
     }
+#if !IS_COMPLEX
+    if (FN(lu_lanes_available)(n)) {
+        FN(lu_lanes_job) job = {CYL_LU_LANES_DET, n, a, NULL, rsa, csa, 0, it, det, NULL, NULL};
+        CYL_LU_PARALLEL_RANGE(count, n, FN(lu_lanes_range)(&job, t0, t1));
+        return status;
+    }
+#endif
     CYL_LU_PARALLEL_RANGE(count, n, FN(det_range)(n, a, rsa, csa, it, det, NULL, NULL, t0, t1));
     return status;
 }
@@ -738,6 +767,13 @@ int CYL_CAT2(cyl_slogdet_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdif
         for (ptrdiff_t t = 0; t < count; t++) { sign[t] = OP(one)(); logabs[t] = 0; }
         return CYL_OK;
     }
+#if !IS_COMPLEX
+    if (FN(lu_lanes_available)(n)) {
+        FN(lu_lanes_job) job = {CYL_LU_LANES_SLOGDET, n, a, NULL, rsa, csa, 0, it, sign, logabs, NULL};
+        CYL_LU_PARALLEL_RANGE(count, n, FN(lu_lanes_range)(&job, t0, t1));
+        return status;
+    }
+#endif
     CYL_LU_PARALLEL_RANGE(count, n, FN(det_range)(n, a, rsa, csa, it, NULL, sign, logabs, t0, t1));
     return status;
 }
@@ -856,6 +892,13 @@ int CYL_CAT2(cyl_inv_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t 
         for (ptrdiff_t t = 0; t < count; t++) { info[t] = 0; if (rcond) rcond[t] = 1; }
         return CYL_OK;
     }
+#if !IS_COMPLEX
+    if (FN(lu_lanes_available)(n)) {
+        FN(lu_lanes_job) job = {CYL_LU_LANES_INV, n, a, NULL, rsa, csa, 0, it, out, rcond, info};
+        CYL_LU_PARALLEL_RANGE(count, n, FN(lu_lanes_range)(&job, t0, t1));
+        return status;
+    }
+#endif
     CYL_LU_PARALLEL_RANGE(count, n, FN(inv_range)(n, a, rsa, csa, it, out, info, rcond, t0, t1));
     return status;
 }
@@ -971,6 +1014,78 @@ static int FN(solve_range)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rs
     }
 }
 
+#if !IS_COMPLEX
+/* A matrix the lane kernel handed back, through the plain path. */
+static int FN(lu_lanes_plain_one)(const FN(lu_lanes_job) *job, ptrdiff_t t) {
+    switch (job->op) {
+    case CYL_LU_LANES_DET:
+        return FN(det_range)(job->n, job->a, job->rsa, job->csa, job->it, job->out0, NULL, NULL, t, t + 1);
+    case CYL_LU_LANES_SLOGDET:
+        return FN(det_range)(job->n, job->a, job->rsa, job->csa, job->it, NULL, job->out0, job->out1, t, t + 1);
+    case CYL_LU_LANES_INV:
+        return FN(inv_range)(job->n, job->a, job->rsa, job->csa, job->it, job->out0, job->info, job->out1, t, t + 1);
+    default:
+        return FN(solve_range)(job->n, 1, job->a, job->rsa, job->csa, job->b, job->rsb, 0, job->it, job->out0,
+                               job->info, job->out1, t, t + 1);
+    }
+}
+
+/* Matrices t0..t1-1 through the lane kernel, `width` at a time.  A short last group is padded
+ * with copies of its last matrix, so every matrix goes through the same arithmetic whatever
+ * the range (results do not depend on how threads split the batch). */
+static int FN(lu_lanes_range)(const FN(lu_lanes_job) *job, ptrdiff_t t0, ptrdiff_t t1) {
+    const cyl_lu_lanes_kernel kern = cyl_kernels()->lu_lanes[DTYPE];
+    const int width = kern.width;
+    const ptrdiff_t n = job->n;
+    const ptrdiff_t size0 = job->op == CYL_LU_LANES_INV ? n * n : job->op == CYL_LU_LANES_SOLVE ? n : 1;
+    T pad0[CYL_LU_LANES_MAX_WIDTH * CYL_LU_LANES_MAX_N * CYL_LU_LANES_MAX_N];
+    R pad1[CYL_LU_LANES_MAX_WIDTH];
+    const void *am[CYL_LU_LANES_MAX_WIDTH], *bm[CYL_LU_LANES_MAX_WIDTH];
+    cyl_batch local;
+    FN(lu_iter_at)(job->it, t0, &local);
+    for (ptrdiff_t t = t0; t < t1; t += width) {
+        int cnt = (int)CYL_MIN((ptrdiff_t)width, t1 - t);
+        for (int l = 0; l < width; l++) {
+            if (l < cnt) {
+                am[l] = job->a + local.offset[0];
+                bm[l] = job->b ? job->b + local.offset[1] : NULL;
+                cyl_batch_next(&local);
+            } else {
+                am[l] = am[cnt - 1];
+                bm[l] = bm[cnt - 1];
+            }
+        }
+        int full = cnt == width;
+        T *o0 = full ? job->out0 + t * size0 : pad0;
+        R *o1 = full && job->out1 ? job->out1 + t : pad1;
+        unsigned redo = kern.run(job->op, (int)n, am, job->rsa, job->csa, bm, job->rsb, o0, o1);
+        if (!full) {
+            memcpy(job->out0 + t * size0, pad0, (size_t)cnt * (size_t)size0 * sizeof(T));
+            if (job->out1) memcpy(job->out1 + t, pad1, (size_t)cnt * sizeof(R));
+        }
+        if (job->info)
+            for (int l = 0; l < cnt; l++) job->info[t + l] = 0;
+        for (int l = 0; l < cnt; l++) {
+            if (redo >> l & 1u) {
+                int st = FN(lu_lanes_plain_one)(job, t + l);
+                if (st) return st;
+                continue;
+            }
+            double exact; /* integer matrices: the exact determinant, as the plain path */
+            if (job->op <= CYL_LU_LANES_SLOGDET &&
+                FN(lu_det_integer)(n, (const T *)am[l], job->rsa, job->csa, &exact)) {
+                if (job->op == CYL_LU_LANES_DET) job->out0[t + l] = (T)exact;
+                else {
+                    job->out0[t + l] = exact > 0 ? (T)1 : exact < 0 ? (T)-1 : (T)0;
+                    job->out1[t + l] = exact == 0 ? -(R)INFINITY : (R)log(fabs(exact));
+                }
+            }
+        }
+    }
+    return CYL_OK;
+}
+#endif
+
 int CYL_CAT2(cyl_solve_, TC)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
                              const char *b, ptrdiff_t rsb, ptrdiff_t csb, const cyl_batch *it, T *x,
                              int *info, R *rcond) {
@@ -981,6 +1096,13 @@ int CYL_CAT2(cyl_solve_, TC)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t 
         for (ptrdiff_t t = 0; t < count; t++) { info[t] = 0; if (rcond) rcond[t] = 1; }
         return CYL_OK;
     }
+#if !IS_COMPLEX
+    if (k == 1 && FN(lu_lanes_available)(n)) {
+        FN(lu_lanes_job) job = {CYL_LU_LANES_SOLVE, n, a, b, rsa, csa, rsb, it, x, rcond, info};
+        CYL_LU_PARALLEL_RANGE(count, n, FN(lu_lanes_range)(&job, t0, t1));
+        return status;
+    }
+#endif
     CYL_LU_PARALLEL_RANGE(count, n, FN(solve_range)(n, k, a, rsa, csa, b, rsb, csb, it, x, info, rcond, t0, t1));
     return status;
 }

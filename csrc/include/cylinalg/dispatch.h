@@ -12,12 +12,32 @@
 extern "C" {
 #endif
 
+/* Lane-parallel LU of small real stacks (csrc/lu/lu_lanes_avx2.c): one call handles `width`
+ * n x n matrices (4 <= n <= CYL_LU_LANES_MAX_N), matrix l at a[l] (strides in elements), and
+ * returns the bitmask of the lanes the plain path must redo (singular, non-finite, or an
+ * rcond bound that cannot rule out ill-conditioning).  op: CYL_LU_LANES_{DET,SLOGDET,INV,SOLVE};
+ * out0: det / sign / inverses (width x n x n) / solutions (width x n, one right-hand side);
+ * out1: logabsdet / rcond (width entries, never NULL for those ops). */
+enum { CYL_LU_LANES_DET = 0, CYL_LU_LANES_SLOGDET = 1, CYL_LU_LANES_INV = 2, CYL_LU_LANES_SOLVE = 3 };
+#define CYL_LU_LANES_MAX_N 8
+#define CYL_LU_LANES_MAX_WIDTH 8
+typedef unsigned (*cyl_lu_lanes_fn)(int op, int n, const void *const *a, ptrdiff_t rsa, ptrdiff_t csa,
+                                    const void *const *b, ptrdiff_t rsb, void *out0, void *out1);
+typedef struct {
+    cyl_lu_lanes_fn run; /* NULL: the plain path handles every matrix */
+    int width;           /* matrices per call */
+} cyl_lu_lanes_kernel;
+
 typedef struct cyl_kernel_table {
     cyl_arch arch;         /* level actually in use */
     const char *arch_name; /* "ref", "avx2", ... */
     /* GEMM micro-kernels and their blocking, one entry per cyl_dtype. */
     cyl_gemm_kernel gemm[CYL_NDTYPES];
+    /* Batched small LU, one entry per cyl_dtype. */
+    cyl_lu_lanes_kernel lu_lanes[CYL_NDTYPES];
 } cyl_kernel_table;
+
+void cyl_lu_lanes_avx2_kernels(cyl_lu_lanes_kernel out[CYL_NDTYPES]);
 
 /* Select the table (idempotent).  Reads CYLINALG_ARCH; an unknown name or a level the CPU
  * lacks falls back to the best supported level and is reported by cyl_dispatch_note(). */

@@ -1,0 +1,215 @@
+/* Lane-parallel LU of small real stacks, AVX2+FMA (compiled with -mavx2 -mfma by setup.py's
+ * per-file flags; chosen at run time through the dispatch table's lu_lanes entry).
+ *
+ * One call takes W matrices (4 float64 or 8 float32: one ymm register holds entry (i, j) of
+ * every matrix, "structure of arrays"), loads them with in-register transposes, and runs
+ * partial pivoting with branch-free compare-and-blend row swaps, FMA elimination and
+ * reciprocal back substitution, fully unrolled for each n = 4..8.  Lanes never mix, so a
+ * matrix's result does not depend on its lane or group (nor on the thread count).
+ *
+ * Anything unusual goes back to the plain path (csrc/lu/lu.tmpl.h, also the reference and test
+ * oracle) through the returned lane mask: zero pivots, inf/NaN, slogdet products that under- or
+ * overflow, and solves whose cheap condition bound cannot prove rcond >= 16 eps. */
+#include <float.h>
+#include <immintrin.h>
+#include <math.h>
+#include <stddef.h>
+#include "cylinalg/dispatch.h"
+
+#if defined(__GNUC__)
+#define LANES_INLINE static inline __attribute__((always_inline))
+#else
+#define LANES_INLINE static inline
+#endif
+
+#define LD 17 /* SoA columns: n of A, then the permutation or b, then n of the inverse */
+
+/* ---------------------------------------------------------------- float64, 4 lanes ------ */
+#define LR double
+#define LV __m256d
+#define LW 4
+#define LEPS DBL_EPSILON
+#define LFN(x) x##_d
+#define V_SET1 _mm256_set1_pd
+#define V_ZERO _mm256_setzero_pd
+#define V_ADD _mm256_add_pd
+#define V_MUL _mm256_mul_pd
+#define V_DIV _mm256_div_pd
+#define V_FNMADD _mm256_fnmadd_pd /* c - a * b */
+#define V_FMADD _mm256_fmadd_pd   /* a * b + c */
+#define V_AND _mm256_and_pd
+#define V_ANDNOT _mm256_andnot_pd
+#define V_OR _mm256_or_pd
+#define V_XOR _mm256_xor_pd
+#define V_CMP _mm256_cmp_pd
+#define V_BLEND _mm256_blendv_pd
+#define V_MAX _mm256_max_pd
+#define V_MOVEMASK _mm256_movemask_pd
+#define V_LOADU _mm256_loadu_pd
+#define V_STOREU _mm256_storeu_pd
+
+/* v[q] lane l = src[l][off + q], q < cnt <= 4 (masked loads never read past the row). */
+LANES_INLINE void load_lanes_d(const double *const *src, ptrdiff_t off, int cnt, __m256d v[4]) {
+    __m256d r[4];
+    if (cnt == 4) {
+        for (int l = 0; l < 4; l++) r[l] = _mm256_loadu_pd(src[l] + off);
+    } else {
+        __m256i m = _mm256_cmpgt_epi64(_mm256_set1_epi64x(cnt), _mm256_set_epi64x(3, 2, 1, 0));
+        for (int l = 0; l < 4; l++) r[l] = _mm256_maskload_pd(src[l] + off, m);
+    }
+    __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
+    __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
+    v[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+    v[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+    v[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+    v[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+}
+
+/* dst[l * lane_stride + q] = v[q] lane l, q < cnt <= 4. */
+LANES_INLINE void store_lanes_d(double *dst, ptrdiff_t lane_stride, int cnt, const __m256d *v) {
+    __m256d x[4];
+    for (int q = 0; q < 4; q++) x[q] = q < cnt ? v[q] : _mm256_setzero_pd();
+    __m256d t0 = _mm256_unpacklo_pd(x[0], x[1]), t1 = _mm256_unpackhi_pd(x[0], x[1]);
+    __m256d t2 = _mm256_unpacklo_pd(x[2], x[3]), t3 = _mm256_unpackhi_pd(x[2], x[3]);
+    __m256d r[4];
+    r[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+    r[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+    r[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+    r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+    if (cnt == 4) {
+        for (int l = 0; l < 4; l++) _mm256_storeu_pd(dst + l * lane_stride, r[l]);
+    } else {
+        __m256i m = _mm256_cmpgt_epi64(_mm256_set1_epi64x(cnt), _mm256_set_epi64x(3, 2, 1, 0));
+        for (int l = 0; l < 4; l++) _mm256_maskstore_pd(dst + l * lane_stride, m, r[l]);
+    }
+}
+
+LANES_INLINE __m256d gather_d(const double *const *src, ptrdiff_t off) {
+    return _mm256_set_pd(src[3][off], src[2][off], src[1][off], src[0][off]);
+}
+
+/* Products of |u_kk| in float64 (the type the log-sum accumulates in). */
+LANES_INLINE void diag_product_d(int n, __m256d a[8][LD], double prod[4]) {
+    const __m256d sign = _mm256_set1_pd(-0.0);
+    __m256d p = _mm256_andnot_pd(sign, a[0][0]);
+    for (int k = 1; k < n; k++) p = _mm256_mul_pd(p, _mm256_andnot_pd(sign, a[k][k]));
+    _mm256_storeu_pd(prod, p);
+}
+
+#include "lu/lu_lanes_avx2.tmpl.h"
+
+#undef LR
+#undef LV
+#undef LW
+#undef LEPS
+#undef LFN
+#undef V_SET1
+#undef V_ZERO
+#undef V_ADD
+#undef V_MUL
+#undef V_DIV
+#undef V_FNMADD
+#undef V_FMADD
+#undef V_AND
+#undef V_ANDNOT
+#undef V_OR
+#undef V_XOR
+#undef V_CMP
+#undef V_BLEND
+#undef V_MAX
+#undef V_MOVEMASK
+#undef V_LOADU
+#undef V_STOREU
+
+/* ---------------------------------------------------------------- float32, 8 lanes ------ */
+#define LR float
+#define LV __m256
+#define LW 8
+#define LEPS FLT_EPSILON
+#define LFN(x) x##_s
+#define V_SET1 _mm256_set1_ps
+#define V_ZERO _mm256_setzero_ps
+#define V_ADD _mm256_add_ps
+#define V_MUL _mm256_mul_ps
+#define V_DIV _mm256_div_ps
+#define V_FNMADD _mm256_fnmadd_ps
+#define V_FMADD _mm256_fmadd_ps
+#define V_AND _mm256_and_ps
+#define V_ANDNOT _mm256_andnot_ps
+#define V_OR _mm256_or_ps
+#define V_XOR _mm256_xor_ps
+#define V_CMP _mm256_cmp_ps
+#define V_BLEND _mm256_blendv_ps
+#define V_MAX _mm256_max_ps
+#define V_MOVEMASK _mm256_movemask_ps
+#define V_LOADU _mm256_loadu_ps
+#define V_STOREU _mm256_storeu_ps
+
+LANES_INLINE void transpose8_s(__m256 r[8]) {
+    __m256 t[8], s[8];
+    for (int i = 0; i < 4; i++) {
+        t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int h = 0; h < 2; h++) { /* rows 0-3 (h = 0) and 4-7 (h = 1) */
+        s[4 * h + 0] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        s[4 * h + 1] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        s[4 * h + 2] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        s[4 * h + 3] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int q = 0; q < 4; q++) {
+        r[q] = _mm256_permute2f128_ps(s[q], s[4 + q], 0x20);
+        r[4 + q] = _mm256_permute2f128_ps(s[q], s[4 + q], 0x31);
+    }
+}
+
+LANES_INLINE void load_lanes_s(const float *const *src, ptrdiff_t off, int cnt, __m256 v[8]) {
+    if (cnt == 8) {
+        for (int l = 0; l < 8; l++) v[l] = _mm256_loadu_ps(src[l] + off);
+    } else {
+        __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(cnt), _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0));
+        for (int l = 0; l < 8; l++) v[l] = _mm256_maskload_ps(src[l] + off, m);
+    }
+    transpose8_s(v);
+}
+
+LANES_INLINE void store_lanes_s(float *dst, ptrdiff_t lane_stride, int cnt, const __m256 *v) {
+    __m256 r[8];
+    for (int q = 0; q < 8; q++) r[q] = q < cnt ? v[q] : _mm256_setzero_ps();
+    transpose8_s(r);
+    if (cnt == 8) {
+        for (int l = 0; l < 8; l++) _mm256_storeu_ps(dst + l * lane_stride, r[l]);
+    } else {
+        __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(cnt), _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0));
+        for (int l = 0; l < 8; l++) _mm256_maskstore_ps(dst + l * lane_stride, m, r[l]);
+    }
+}
+
+LANES_INLINE __m256 gather_s(const float *const *src, ptrdiff_t off) {
+    return _mm256_set_ps(src[7][off], src[6][off], src[5][off], src[4][off], src[3][off], src[2][off],
+                         src[1][off], src[0][off]);
+}
+
+/* float32 pivots multiplied in float64: the product of 8 cannot overflow there. */
+LANES_INLINE void diag_product_s(int n, __m256 a[8][LD], double prod[8]) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    __m256 u = _mm256_andnot_ps(sign, a[0][0]);
+    __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(u));
+    __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(u, 1));
+    for (int k = 1; k < n; k++) {
+        u = _mm256_andnot_ps(sign, a[k][k]);
+        lo = _mm256_mul_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(u)));
+        hi = _mm256_mul_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(u, 1)));
+    }
+    _mm256_storeu_pd(prod, lo);
+    _mm256_storeu_pd(prod + 4, hi);
+}
+
+#include "lu/lu_lanes_avx2.tmpl.h"
+
+void cyl_lu_lanes_avx2_kernels(cyl_lu_lanes_kernel out[CYL_NDTYPES]) {
+    out[CYL_F64].run = lanes_run_d;
+    out[CYL_F64].width = 4;
+    out[CYL_F32].run = lanes_run_s;
+    out[CYL_F32].width = 8;
+}
