@@ -297,3 +297,102 @@ def test_thread_counts_bitwise_identical(rng, threads):
         cla.set_num_threads(prev)
     for r, g in zip(ref, got):
         np.testing.assert_array_equal(r, g)
+
+
+# ---- lane-parallel small stacks (csrc/lu/lu_lanes_avx2.c; the plain path under "ref") -------
+
+LANE_SIZES = [4, 5, 6, 7, 8]
+
+
+@pytest.mark.parametrize("n", LANE_SIZES)
+def test_small_stacks_every_level(rng, arch, n):
+    for dt in (np.float32, np.float64):
+        for count in (1, 3, 9, 17):  # never a multiple of the lane width (4 or 8)
+            a = _regular(rng, (count, n, n), dt)
+            b = random_array(rng, (count, n, 1), dt)
+            for name, lay in layouts(a).items():
+                _close(cla.det(lay), np.linalg.det(a), dt, 10)
+                s, l = cla.slogdet(lay)
+                s2, l2 = np.linalg.slogdet(a)
+                _close(s, s2, dt)
+                _close(l, l2, dt, 10)
+                _close(cla.inv(lay), np.linalg.inv(a), dt, 10)
+                _close(cla.solve(lay, b[..., ::-1, :]), np.linalg.solve(a, b[..., ::-1, :]), dt, 10)
+            _close(cla.solve(a, b[0, :, 0]), np.linalg.solve(a, b[0, :, 0]), dt, 10)
+
+
+@pytest.mark.parametrize("n", LANE_SIZES)
+def test_small_stacks_special_matrices(rng, arch, n):
+    """Singular, NaN, inf, ill-conditioned and integer matrices inside a stack: each result is
+    the one the matrix gets alone, and errors/warnings name the right stack indices."""
+    for dt in (np.float32, np.float64):
+        a = _regular(rng, (11, n, n), dt)
+        a[2] = 1  # singular
+        a[5, 0, 1] = np.nan
+        a[6, 1, 1] = np.inf
+        a[7] = np.eye(n)
+        a[7, -1, -1] = 1e-30 if dt == np.float64 else 1e-12  # ill-conditioned
+        a[9] = rng.integers(-4, 5, (n, n))
+        b = random_array(rng, (11, n, 1), dt)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", cla.LinAlgWarning)
+            stacked = (cla.det(a), *cla.slogdet(a), cla.inv(a, check=False), cla.solve(a, b, check=False))
+            for i in range(11):
+                alone = (cla.det(a[i]), *cla.slogdet(a[i]), cla.inv(a[i], check=False),
+                         cla.solve(a[i], b[i], check=False))
+                for s, o in zip(stacked, alone):
+                    np.testing.assert_array_equal(s[i], o)
+        assert stacked[0][2] == 0 and stacked[1][2] == 0 and stacked[2][2] == -np.inf
+        assert np.isnan(stacked[3][2]).all() and np.isnan(stacked[4][2]).all()
+        assert np.isnan(stacked[0][5]) and np.isnan(stacked[4][5]).any()
+        assert stacked[0][9] == round(np.linalg.det(a[9].astype(np.float64)))
+        with pytest.raises(cla.LinAlgError, match=r"stack indices 2\)$"):
+            cla.inv(a[:5])
+        with pytest.raises(cla.LinAlgError, match=r"stack indices 2\)$"):
+            cla.solve(a[:5], b[:5])
+        regular = _regular(rng, (11, n, n), dt)
+        regular[7] = a[7]
+        with pytest.warns(cla.LinAlgWarning, match=r"Ill-conditioned matrix at stack indices 7 "):
+            cla.inv(regular)
+        with pytest.warns(cla.LinAlgWarning, match=r"Ill-conditioned matrix at stack indices 7 "):
+            cla.solve(regular, b)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            cla.inv(regular[:7]), cla.solve(regular[:7], b[:7])
+
+
+@pytest.mark.parametrize("n", [4, 8])
+def test_small_stacks_condition_bound_never_misses(rng, arch, n):
+    """solve's rcond bound: on graded ill-conditioning the warnings equal inv's (exact rcond)."""
+    for dt in (np.float32, np.float64):
+        eps = np.finfo(dt).eps
+        a = _regular(rng, (40, n, n), np.float64)
+        scales = np.logspace(0, np.log10(eps) - 3, 40)
+        a[:, -1, :] *= scales[:, None]  # rcond ~ scale: crosses eps in the middle of the stack
+        a = a.astype(dt)
+        b = random_array(rng, (40, n, 1), dt)
+        with warnings.catch_warnings(record=True) as w_inv:
+            warnings.simplefilter("always")
+            cla.inv(a)
+        with warnings.catch_warnings(record=True) as w_solve:
+            warnings.simplefilter("always")
+            cla.solve(a, b)
+        assert len(w_inv) == len(w_solve) == 1
+        where = lambda w: str(w[0].message).split(" (rcond")[0].split("indices ")[1]
+        assert where(w_inv) == where(w_solve)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_small_stack_thread_counts_bitwise_identical(rng, threads):
+    a = _regular(rng, (20001, 8, 8), np.float64)  # enough work for the batch to be split
+    b = random_array(rng, (20001, 8, 1), np.float64)
+    prev = cla.get_num_threads()
+    try:
+        cla.set_num_threads(1)
+        ref = cla.det(a), cla.slogdet(a)[1], cla.inv(a), cla.solve(a, b)
+        cla.set_num_threads(threads)
+        got = cla.det(a), cla.slogdet(a)[1], cla.inv(a), cla.solve(a, b)
+    finally:
+        cla.set_num_threads(prev)
+    for r, g in zip(ref, got):
+        np.testing.assert_array_equal(r, g)
