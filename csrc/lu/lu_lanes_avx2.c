@@ -24,6 +24,42 @@
 
 #define LD 17 /* SoA columns: n of A, then the permutation or b, then n of the inverse */
 
+/* Natural log of 4 positive normal doubles, fdlibm's e_log.c algorithm (error < 1 ulp):
+ * x = 2^k m with m in [sqrt(2)/2, sqrt(2)), f = m - 1, s = f / (2 + f),
+ * log(m) = f - s (f - R(s^2)) with a degree-7 minimax R (slogdet takes one log per matrix,
+ * and the scalar libm call would cost a third of a 4x4 stack's time). */
+static inline __m256d log_pd(__m256d x) {
+    const __m256d ln2_hi = _mm256_set1_pd(6.93147180369123816490e-01);
+    const __m256d ln2_lo = _mm256_set1_pd(1.90821492927058770002e-10);
+    const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5), two = _mm256_set1_pd(2.0);
+    __m256i bits = _mm256_castpd_si256(x);
+    /* m in [1, 2); when m >= sqrt(2), halve it (exponent field 0x3fe) and bump k */
+    __m256i mant = _mm256_and_si256(bits, _mm256_set1_epi64x(0x000fffffffffffffLL));
+    __m256i big = _mm256_cmpgt_epi64(mant, _mm256_set1_epi64x(0x6a09e667f3bcdLL - 1));
+    __m256i expo = _mm256_add_epi64(_mm256_set1_epi64x(0x3ff0000000000000LL),
+                                    _mm256_and_si256(big, _mm256_set1_epi64x(-0x0010000000000000LL)));
+    __m256d m = _mm256_castsi256_pd(_mm256_or_si256(mant, expo));
+    /* k = biased exponent - 1023 (+1 when halved), converted exactly via 2^52 + k */
+    __m256i kb = _mm256_sub_epi64(_mm256_srli_epi64(bits, 52), big); /* big is -1 where halved */
+    __m256d k = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(kb, _mm256_set1_epi64x(0x4330000000000000LL))),
+                              _mm256_set1_pd(4503599627370496.0 + 1023.0));
+    __m256d f = _mm256_sub_pd(m, one);
+    __m256d s = _mm256_div_pd(f, _mm256_add_pd(two, f));
+    __m256d z = _mm256_mul_pd(s, s), w = _mm256_mul_pd(z, z);
+    __m256d t1 = _mm256_fmadd_pd(w, _mm256_set1_pd(1.531383769920937332e-01), _mm256_set1_pd(2.222219843214978396e-01));
+    t1 = _mm256_fmadd_pd(w, t1, _mm256_set1_pd(3.999999999940941908e-01));
+    t1 = _mm256_mul_pd(w, t1);
+    __m256d t2 = _mm256_fmadd_pd(w, _mm256_set1_pd(1.479819860511658591e-01), _mm256_set1_pd(1.818357216161805012e-01));
+    t2 = _mm256_fmadd_pd(w, t2, _mm256_set1_pd(2.857142874366239149e-01));
+    t2 = _mm256_fmadd_pd(w, t2, _mm256_set1_pd(6.666666666666735130e-01));
+    t2 = _mm256_mul_pd(z, t2);
+    __m256d r = _mm256_add_pd(t2, t1);
+    __m256d hfsq = _mm256_mul_pd(_mm256_mul_pd(half, f), f);
+    /* k ln2_hi - ((hfsq - (s (hfsq + R) + k ln2_lo)) - f) */
+    __m256d inner = _mm256_add_pd(_mm256_mul_pd(s, _mm256_add_pd(hfsq, r)), _mm256_mul_pd(k, ln2_lo));
+    return _mm256_sub_pd(_mm256_mul_pd(k, ln2_hi), _mm256_sub_pd(_mm256_sub_pd(hfsq, inner), f));
+}
+
 /* ---------------------------------------------------------------- float64, 4 lanes ------ */
 #define LR double
 #define LV __m256d

@@ -100,10 +100,14 @@ LANES_INLINE unsigned LFN(lanes_det)(int n, int slog, const LR *const *am, ptrdi
      * NaN) goes to the plain path's log-sum */
     double prod[LW];
     LFN(diag_product)(n, a, prod);
-    for (int l = 0; l < LW; l++) {
-        if (prod[l] >= DBL_MIN && prod[l] <= DBL_MAX) out1[l] = (LR)log(prod[l]);
-        else redo |= 1u << l;
+    for (int l0 = 0; l0 < LW; l0 += 4) {
+        __m256d p = _mm256_loadu_pd(prod + l0);
+        __m256d ok = _mm256_and_pd(_mm256_cmp_pd(p, _mm256_set1_pd(DBL_MIN), _CMP_GE_OQ),
+                                   _mm256_cmp_pd(p, _mm256_set1_pd(DBL_MAX), _CMP_LE_OQ));
+        redo |= (unsigned)(_mm256_movemask_pd(ok) ^ 15) << l0;
+        _mm256_storeu_pd(prod + l0, log_pd(_mm256_blendv_pd(_mm256_set1_pd(1.0), p, ok)));
     }
+    for (int l = 0; l < LW; l++) out1[l] = (LR)prod[l];
     return redo;
 }
 
