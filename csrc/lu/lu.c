@@ -17,6 +17,7 @@
 
 #if !(defined(__x86_64__) || defined(_M_X64))
 void cyl_lu_lanes_avx2_kernels(cyl_lu_lanes_kernel out[CYL_NDTYPES]) { (void)out; }
+void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn out[CYL_NDTYPES]) { (void)out; }
 #endif
 
 /* dtype-dispatching entry points for the Cython layer (dt: cyl_dtype). */

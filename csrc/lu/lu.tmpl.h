@@ -62,6 +62,9 @@ static void FN(lu_laswp)(ptrdiff_t ncols, T *a, ptrdiff_t lda, ptrdiff_t k1, ptr
 #define CYL_LU_TRSM_BASE 32
 #define CYL_LU_EXPLICIT_RCOND_N 12 /* up to this n, rcond from the explicit inverse */
 #define CYL_LU_GETRF_BASE 16
+#ifndef CYL_LU_UNBLOCKED_N
+#define CYL_LU_UNBLOCKED_N 512 /* with a SIMD getf2: blocks up to this size are not recursed */
+#endif
 
 /* B (m x n) = L^-1 B, L unit lower triangular m x m.  Recursive: the off-diagonal block goes
  * through GEMM. */
@@ -116,6 +119,13 @@ static int FN(lu_trsm_lun)(ptrdiff_t m, ptrdiff_t n, const T *u, ptrdiff_t ldu, 
  * per level.  Returns info (>= 0) or a negative status. */
 static ptrdiff_t FN(lu_getrf)(ptrdiff_t m, ptrdiff_t n, T *a, ptrdiff_t lda, ptrdiff_t *ipiv) {
     ptrdiff_t mn = CYL_MIN(m, n);
+#if !IS_COMPLEX
+    /* a SIMD getf2 (dispatch table) takes the base case, and whole blocks small enough that the
+     * recursion's TRSM/GEMM calls cost more than they save */
+    cyl_lu_getf2_fn simd_getf2 = cyl_kernels()->lu_getf2[DTYPE];
+    if (simd_getf2 && (mn <= CYL_LU_GETRF_BASE || (m <= CYL_LU_UNBLOCKED_N && n <= CYL_LU_UNBLOCKED_N)))
+        return simd_getf2(m, n, a, lda, ipiv);
+#endif
     if (mn <= CYL_LU_GETRF_BASE) return FN(lu_getf2)(m, n, a, lda, ipiv);
     ptrdiff_t n1 = mn / 2, n2 = n - n1;
     ptrdiff_t info = FN(lu_getrf)(m, n1, a, lda, ipiv);
@@ -291,6 +301,13 @@ CYL_LU_INLINE void FN(lu_fill_nan)(ptrdiff_t count, T *x) {
     R *r = (R *)x; /* T is R or {R re, im} */
     ptrdiff_t nr = count * (ptrdiff_t)(sizeof(T) / sizeof(R));
     for (ptrdiff_t i = 0; i < nr; i++) r[i] = (R)NAN;
+}
+
+/* Row stride of an n x n workspace: rows a multiple of 512 bytes apart map a column walk
+ * (pivot search, multipliers) onto a handful of L1 sets and thrash it (n = 256: 1.5x slower
+ * than n = 384); one cache line of padding spreads them. */
+CYL_INLINE ptrdiff_t FN(lu_ws_ld)(ptrdiff_t n) {
+    return (n >= 64 && (n * (ptrdiff_t)sizeof(T)) % 512 == 0) ? n + 64 / (ptrdiff_t)sizeof(T) : n;
 }
 
 #define CYL_LU_BAREISS_MAXN 12
@@ -622,9 +639,10 @@ CYL_LU_INLINE int FN(det_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptr
     ptrdiff_t wbuf_piv[8];
     T wbuf[16];
     int tiny = n <= 3;
+    ptrdiff_t ldw = n <= 4 ? n : FN(lu_ws_ld)(n);
     if (n <= 4) { w = wbuf; ipiv = wbuf_piv; }
     else {
-        w = (T *)cyl_aligned_alloc((size_t)n * (size_t)n, sizeof(T));
+        w = (T *)cyl_aligned_alloc((size_t)n * (size_t)ldw, sizeof(T));
         ipiv = (ptrdiff_t *)cyl_aligned_alloc((size_t)n, sizeof(ptrdiff_t));
         if (!w || !ipiv) { cyl_aligned_free(w); cyl_aligned_free(ipiv); return CYL_ERR_NOMEM; }
     }
@@ -694,22 +712,22 @@ CYL_LU_INLINE int FN(det_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptr
             info = FN(lu4_eliminate)(m4, 4, &odd);
             for (int k = 0; k < 4; k++) w[k * 4 + k] = m4[k][k];
         } else {
-            FN(lu_copy_in)(n, n, am, rsa, csa, w, n);
-            info = FN(lu_getrf)(n, n, w, n, ipiv);
+            FN(lu_copy_in)(n, n, am, rsa, csa, w, ldw);
+            info = FN(lu_getrf)(n, n, w, ldw, ipiv);
             if (info < 0) { status = (int)info; break; }
             for (ptrdiff_t k = 0; k < n; k++) odd ^= ipiv[k] != k;
         }
         if (det) {
             if (info) { det[t] = OP(zero)(); continue; }
             T p = w[0];
-            for (ptrdiff_t k = 1; k < n; k++) p = OP(mul)(p, w[k * n + k]);
+            for (ptrdiff_t k = 1; k < n; k++) p = OP(mul)(p, w[k * ldw + k]);
             det[t] = odd ? OP(neg)(p) : p;
         } else {
             if (info) { sign[t] = OP(zero)(); logabs[t] = -(R)INFINITY; continue; }
             T s = OP(from_real)(odd ? (R)-1 : (R)1);
             double la = 0; /* accumulate in double even for float32 */
             for (ptrdiff_t k = 0; k < n; k++) {
-                T u = w[k * n + k];
+                T u = w[k * ldw + k];
                 R au = OP(abs)(u);
 #if IS_COMPLEX
                 s = OP(mul)(s, OP(scale)(u, (R)1 / au));
@@ -781,16 +799,18 @@ int CYL_CAT2(cyl_slogdet_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdif
 /* ---------------------------------------------------------------- inv / solve ------------ */
 
 
-/* One workspace per thread: the n x n LU copy, its pivots and 2n for the estimator. */
+/* One workspace per thread: the n x n LU copy (row stride ld), its pivots and 2n for the
+ * estimator. */
 typedef struct {
     T *w, *work;
-    ptrdiff_t *ipiv;
+    ptrdiff_t *ipiv, ld;
     void *block;
 } FN(lu_ws);
 
 static int FN(lu_ws_alloc)(ptrdiff_t n, FN(lu_ws) *ws) {
     size_t nn, total;
-    if (cyl_mul_overflows((size_t)n, (size_t)n, &nn) || nn > SIZE_MAX / 4) return CYL_ERR_NOMEM;
+    ws->ld = FN(lu_ws_ld)(n);
+    if (cyl_mul_overflows((size_t)n, (size_t)ws->ld, &nn) || nn > SIZE_MAX / 4) return CYL_ERR_NOMEM;
     size_t piv_bytes = ((size_t)n * sizeof(ptrdiff_t) + 63) & ~(size_t)63;
     total = piv_bytes + (nn + 2 * (size_t)n) * sizeof(T);
     ws->block = cyl_aligned_alloc(total, 1);
@@ -851,8 +871,8 @@ CYL_LU_INLINE int FN(inv_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptr
             if (rcond) rcond[t] = FN(lu_rcond_explicit)(n, am, rsa, csa, x);
             continue;
         }
-        FN(lu_copy_in)(n, n, am, rsa, csa, ws.w, n);
-        ptrdiff_t inf = FN(lu_getrf)(n, n, ws.w, n, ws.ipiv);
+        FN(lu_copy_in)(n, n, am, rsa, csa, ws.w, ws.ld);
+        ptrdiff_t inf = FN(lu_getrf)(n, n, ws.w, ws.ld, ws.ipiv);
         if (inf < 0) { status = (int)inf; break; }
         info[t] = (int)CYL_MIN(inf, (ptrdiff_t)0x7fffffff);
         if (inf) {
@@ -862,7 +882,7 @@ CYL_LU_INLINE int FN(inv_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptr
         }
         for (ptrdiff_t i = 0; i < nn; i++) x[i] = OP(zero)();
         for (ptrdiff_t i = 0; i < n; i++) x[i * n + i] = OP(one)();
-        int st = FN(lu_getrs)(n, n, ws.w, n, ws.ipiv, x, n);
+        int st = FN(lu_getrs)(n, n, ws.w, ws.ld, ws.ipiv, x, n);
         if (st) { status = st; break; }
         /* the inverse is at hand: the exact 1-norm rcond costs O(n^2), less than estimating it */
         if (rcond) rcond[t] = FN(lu_rcond_explicit)(n, am, rsa, csa, x);
@@ -970,8 +990,8 @@ CYL_LU_INLINE int FN(solve_range_n)(ptrdiff_t n, ptrdiff_t k, const char *a, ptr
             for (int i = 0; i < 4; i++) x[i] = x4[i];
             continue;
         }
-        FN(lu_copy_in)(n, n, am, rsa, csa, ws.w, n);
-        ptrdiff_t inf = FN(lu_getrf)(n, n, ws.w, n, ws.ipiv);
+        FN(lu_copy_in)(n, n, am, rsa, csa, ws.w, ws.ld);
+        ptrdiff_t inf = FN(lu_getrf)(n, n, ws.w, ws.ld, ws.ipiv);
         if (inf < 0) { status = (int)inf; break; }
         info[t] = (int)CYL_MIN(inf, (ptrdiff_t)0x7fffffff);
         if (inf) {
@@ -981,8 +1001,8 @@ CYL_LU_INLINE int FN(solve_range_n)(ptrdiff_t n, ptrdiff_t k, const char *a, ptr
         }
         FN(lu_copy_in)(n, k, bm, rsb, csb, x, k);
         int st;
-        if (k == 1) { FN(lu_solve_vec)(n, ws.w, n, ws.ipiv, x); st = CYL_OK; }
-        else st = FN(lu_getrs)(n, k, ws.w, n, ws.ipiv, x, k);
+        if (k == 1) { FN(lu_solve_vec)(n, ws.w, ws.ld, ws.ipiv, x); st = CYL_OK; }
+        else st = FN(lu_getrs)(n, k, ws.w, ws.ld, ws.ipiv, x, k);
         if (st) { status = st; break; }
         if (rcond) {
             if (n <= CYL_LU_EXPLICIT_RCOND_N) { /* cheaper than the estimator's ~10 solves */
@@ -990,11 +1010,11 @@ CYL_LU_INLINE int FN(solve_range_n)(ptrdiff_t n, ptrdiff_t k, const char *a, ptr
                 for (ptrdiff_t i = 0; i < n * n; i++) inv[i] = OP(zero)();
                 for (ptrdiff_t i = 0; i < n; i++) inv[i * n + i] = OP(one)();
                 FN(lu_laswp)(n, inv, n, 0, n, ws.ipiv);
-                FN(lu_trsm_llu)(n, n, ws.w, n, inv, n); /* n <= base: no GEMM, cannot fail */
-                FN(lu_trsm_lun)(n, n, ws.w, n, inv, n);
+                FN(lu_trsm_llu)(n, n, ws.w, ws.ld, inv, n); /* n <= base: no GEMM, cannot fail */
+                FN(lu_trsm_lun)(n, n, ws.w, ws.ld, inv, n);
                 rcond[t] = FN(lu_rcond_explicit)(n, am, rsa, csa, inv);
             } else {
-                rcond[t] = FN(lu_rcond)(n, ws.w, n, ws.ipiv, FN(lu_norm1)(n, am, rsa, csa), ws.work);
+                rcond[t] = FN(lu_rcond)(n, ws.w, ws.ld, ws.ipiv, FN(lu_norm1)(n, am, rsa, csa), ws.work);
             }
         }
     }

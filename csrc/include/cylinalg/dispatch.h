@@ -28,6 +28,11 @@ typedef struct {
     int width;           /* matrices per call */
 } cyl_lu_lanes_kernel;
 
+/* Unblocked LU with partial pivoting of a row-major m x n block (row stride lda), LAPACK getf2's
+ * contract: ipiv[k] = row interchanged with row k (relative to a); returns 0 or the 1-based
+ * index of the first exactly-zero pivot.  NULL: the plain path (csrc/lu/lu.tmpl.h). */
+typedef ptrdiff_t (*cyl_lu_getf2_fn)(ptrdiff_t m, ptrdiff_t n, void *a, ptrdiff_t lda, ptrdiff_t *ipiv);
+
 typedef struct cyl_kernel_table {
     cyl_arch arch;         /* level actually in use */
     const char *arch_name; /* "ref", "avx2", ... */
@@ -35,9 +40,11 @@ typedef struct cyl_kernel_table {
     cyl_gemm_kernel gemm[CYL_NDTYPES];
     /* Batched small LU, one entry per cyl_dtype. */
     cyl_lu_lanes_kernel lu_lanes[CYL_NDTYPES];
+    cyl_lu_getf2_fn lu_getf2[CYL_NDTYPES];
 } cyl_kernel_table;
 
 void cyl_lu_lanes_avx2_kernels(cyl_lu_lanes_kernel out[CYL_NDTYPES]);
+void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn out[CYL_NDTYPES]);
 
 /* Select the table (idempotent).  Reads CYLINALG_ARCH; an unknown name or a level the CPU
  * lacks falls back to the best supported level and is reported by cyl_dispatch_note(). */
