@@ -396,3 +396,46 @@ def test_small_stack_thread_counts_bitwise_identical(rng, threads):
         cla.set_num_threads(prev)
     for r, g in zip(ref, got):
         np.testing.assert_array_equal(r, g)
+
+
+# ---- SIMD getf2 / triangular solves (csrc/lu/lu_getf2_avx2.c), padded workspaces -------------
+
+
+@pytest.mark.parametrize("n", [17, 64, 65, 128, 256])
+def test_unblocked_and_padded_sizes_every_level(rng, arch, n):
+    a = _regular(rng, (n, n), np.float64)
+    b = random_array(rng, (n,), np.float64)
+    _close(cla.det(a / 2), np.linalg.det(a / 2), np.float64, 10)
+    _close(cla.slogdet(a)[1], np.linalg.slogdet(a)[1], np.float64, 10)
+    _close(cla.inv(a), np.linalg.inv(a), np.float64, 10)
+    _close(cla.solve(a, b), np.linalg.solve(a, b), np.float64, 10)
+    from scipy.linalg import lu_factor
+
+    r = rng.standard_normal((n, n - 3))  # rectangular: m > n and, transposed, m < n
+    for m in (r, r.T):
+        lu, piv = cla.lu_factor(m)
+        lu2, piv2 = lu_factor(m)
+        np.testing.assert_array_equal(piv, piv2)
+        _close(lu, lu2, np.float64, 100)
+
+
+@pytest.mark.parametrize("n", [13, 40, 100])
+def test_solve_condition_bound_agrees_with_exact(rng, n):
+    """solve's rcond (bound first, estimator when it cannot clear) warns exactly where inv's
+    exact rcond does, across a stack whose condition crosses 1/eps."""
+    eps = np.finfo(np.float64).eps
+    a = _regular(rng, (30, n, n), np.float64)
+    scales = np.logspace(0, np.log10(eps) - 4, 30)
+    a[:, -1, :] *= scales[:, None]
+    b = random_array(rng, (30, n, 1), np.float64)
+    records = []
+    for fn in (lambda: cla.inv(a), lambda: cla.solve(a, b)):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            fn()
+        assert len(w) == 1
+        records.append(str(w[0].message).split(" (rcond")[0].split("indices ")[1])
+    assert records[0] == records[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cla.solve(rng.standard_normal((n, n)), np.ones(n))  # random: bound may fail, no warning

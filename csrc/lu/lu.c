@@ -1,4 +1,5 @@
 /* LU family: instantiates lu.tmpl.h for the four dtypes. */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,7 +18,10 @@
 
 #if !(defined(__x86_64__) || defined(_M_X64))
 void cyl_lu_lanes_avx2_kernels(cyl_lu_lanes_kernel out[CYL_NDTYPES]) { (void)out; }
-void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn out[CYL_NDTYPES]) { (void)out; }
+void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn getf2[CYL_NDTYPES], cyl_lu_solve_vec_fn solve_vec[CYL_NDTYPES]) {
+    (void)getf2;
+    (void)solve_vec;
+}
 #endif
 
 /* dtype-dispatching entry points for the Cython layer (dt: cyl_dtype). */

@@ -155,6 +155,68 @@ static ptrdiff_t getf2_d(ptrdiff_t m, ptrdiff_t n, void *a_, ptrdiff_t lda, ptrd
     return info;
 }
 
-void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn out[CYL_NDTYPES]) {
-    out[CYL_F64] = getf2_d;
+/* sum_p a[p] x[p] with four vector accumulators (fixed order: depends on nothing but the data) */
+static inline double dot_d(ptrdiff_t len, const double *a, const double *x) {
+    __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+    ptrdiff_t p = 0;
+    for (; p + 16 <= len; p += 16) {
+        s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + p), _mm256_loadu_pd(x + p), s0);
+        s1 = _mm256_fmadd_pd(_mm256_loadu_pd(a + p + 4), _mm256_loadu_pd(x + p + 4), s1);
+        s2 = _mm256_fmadd_pd(_mm256_loadu_pd(a + p + 8), _mm256_loadu_pd(x + p + 8), s2);
+        s3 = _mm256_fmadd_pd(_mm256_loadu_pd(a + p + 12), _mm256_loadu_pd(x + p + 12), s3);
+    }
+    for (; p + 4 <= len; p += 4) s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + p), _mm256_loadu_pd(x + p), s0);
+    __m256d s = _mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3));
+    __m128d h = _mm_add_pd(_mm256_castpd256_pd128(s), _mm256_extractf128_pd(s, 1));
+    double r = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+    for (; p < len; p++) r = fma(a[p], x[p], r);
+    return r;
+}
+
+/* y[p] -= c * u[p], p < len */
+static inline void axpy_d(ptrdiff_t len, double c, const double *u, double *y) {
+    __m256d vc = _mm256_set1_pd(c);
+    ptrdiff_t p = 0;
+    for (; p + 8 <= len; p += 8) {
+        _mm256_storeu_pd(y + p, _mm256_fnmadd_pd(vc, _mm256_loadu_pd(u + p), _mm256_loadu_pd(y + p)));
+        _mm256_storeu_pd(y + p + 4, _mm256_fnmadd_pd(vc, _mm256_loadu_pd(u + p + 4), _mm256_loadu_pd(y + p + 4)));
+    }
+    for (; p + 4 <= len; p += 4)
+        _mm256_storeu_pd(y + p, _mm256_fnmadd_pd(vc, _mm256_loadu_pd(u + p), _mm256_loadu_pd(y + p)));
+    for (; p < len; p++) y[p] = fma(-c, u[p], y[p]);
+}
+
+/* The plain lu_solve_vec / lu_solve_vec_trans, vectorised along the rows of the factors:
+ * A^-1 x by row dot products, A^-T x by row axpys (column-oriented triangular solves). */
+static void solve_vec_d(ptrdiff_t n, const void *lu_, ptrdiff_t ld, const ptrdiff_t *ipiv, void *x_, int trans) {
+    const double *lu = (const double *)lu_;
+    double *x = (double *)x_;
+    if (!trans) {
+        for (ptrdiff_t k = 0; k < n; k++) {
+            ptrdiff_t p = ipiv[k];
+            if (p != k) { double t = x[k]; x[k] = x[p]; x[p] = t; }
+        }
+        for (ptrdiff_t i = 1; i < n; i++) x[i] -= dot_d(i, lu + i * ld, x);
+        for (ptrdiff_t i = n - 1; i >= 0; i--) {
+            const double *ui = lu + i * ld;
+            x[i] = (x[i] - dot_d(n - 1 - i, ui + i + 1, x + i + 1)) / ui[i];
+        }
+        return;
+    }
+    for (ptrdiff_t i = 0; i < n; i++) { /* U^T y = x: forward */
+        const double *ui = lu + i * ld;
+        double yi = x[i] / ui[i];
+        x[i] = yi;
+        axpy_d(n - 1 - i, yi, ui + i + 1, x + i + 1);
+    }
+    for (ptrdiff_t i = n - 1; i > 0; i--) axpy_d(i, x[i], lu + i * ld, x); /* L^T z = y: backward */
+    for (ptrdiff_t k = n - 1; k >= 0; k--) {
+        ptrdiff_t p = ipiv[k];
+        if (p != k) { double t = x[k]; x[k] = x[p]; x[p] = t; }
+    }
+}
+
+void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn getf2[CYL_NDTYPES], cyl_lu_solve_vec_fn solve_vec[CYL_NDTYPES]) {
+    getf2[CYL_F64] = getf2_d;
+    solve_vec[CYL_F64] = solve_vec_d;
 }

@@ -32,6 +32,10 @@ typedef struct {
  * contract: ipiv[k] = row interchanged with row k (relative to a); returns 0 or the 1-based
  * index of the first exactly-zero pivot.  NULL: the plain path (csrc/lu/lu.tmpl.h). */
 typedef ptrdiff_t (*cyl_lu_getf2_fn)(ptrdiff_t m, ptrdiff_t n, void *a, ptrdiff_t lda, ptrdiff_t *ipiv);
+/* x = A^-1 x (trans 0) or A^-T x (trans 1) for one contiguous vector, from getf2's factors
+ * (row stride ld) and pivots; the plain path's lu_solve_vec / lu_solve_vec_trans contract. */
+typedef void (*cyl_lu_solve_vec_fn)(ptrdiff_t n, const void *lu, ptrdiff_t ld, const ptrdiff_t *ipiv, void *x,
+                                    int trans);
 
 typedef struct cyl_kernel_table {
     cyl_arch arch;         /* level actually in use */
@@ -41,10 +45,11 @@ typedef struct cyl_kernel_table {
     /* Batched small LU, one entry per cyl_dtype. */
     cyl_lu_lanes_kernel lu_lanes[CYL_NDTYPES];
     cyl_lu_getf2_fn lu_getf2[CYL_NDTYPES];
+    cyl_lu_solve_vec_fn lu_solve_vec[CYL_NDTYPES];
 } cyl_kernel_table;
 
 void cyl_lu_lanes_avx2_kernels(cyl_lu_lanes_kernel out[CYL_NDTYPES]);
-void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn out[CYL_NDTYPES]);
+void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn getf2[CYL_NDTYPES], cyl_lu_solve_vec_fn solve_vec[CYL_NDTYPES]);
 
 /* Select the table (idempotent).  Reads CYLINALG_ARCH; an unknown name or a level the CPU
  * lacks falls back to the best supported level and is reported by cyl_dispatch_note(). */
