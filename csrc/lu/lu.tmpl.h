@@ -123,7 +123,13 @@ static ptrdiff_t FN(lu_getrf)(ptrdiff_t m, ptrdiff_t n, T *a, ptrdiff_t lda, ptr
     /* a SIMD getf2 (dispatch table) takes the base case, and whole blocks small enough that the
      * recursion's TRSM/GEMM calls cost more than they save */
     cyl_lu_getf2_fn simd_getf2 = cyl_kernels()->lu_getf2[DTYPE];
-    if (simd_getf2 && (mn <= CYL_LU_GETRF_BASE || (m <= CYL_LU_UNBLOCKED_N && n <= CYL_LU_UNBLOCKED_N)))
+    /* not where a column of the block cannot stay in L1 because its rows map to few cache sets
+     * (lu_factor's output with power-of-two rows; the other callers pad, see lu_ws_ld): the
+     * SIMD getf2 walks columns more often than the plain one.  A 32 KiB 8-way L1 holds
+     * 8 * 4096 / lowbit(row bytes) lines of one column. */
+    ptrdiff_t row_bytes = lda * (ptrdiff_t)sizeof(T), lowbit = row_bytes & -row_bytes;
+    int aliased = m > 8 * 4096 / CYL_MIN(lowbit, (ptrdiff_t)4096);
+    if (simd_getf2 && !aliased && (mn <= CYL_LU_GETRF_BASE || (m <= CYL_LU_UNBLOCKED_N && n <= CYL_LU_UNBLOCKED_N)))
         return simd_getf2(m, n, a, lda, ipiv);
 #endif
     if (mn <= CYL_LU_GETRF_BASE) return FN(lu_getf2)(m, n, a, lda, ipiv);
