@@ -665,9 +665,11 @@ typedef struct {
 
 static int FN(lu_lanes_range)(const FN(lu_lanes_job) *job, ptrdiff_t t0, ptrdiff_t t1);
 
-/* Whether the active kernel table has a lane kernel for this dtype and n. */
-CYL_INLINE int FN(lu_lanes_available)(ptrdiff_t n) {
-    return n >= 4 && n <= CYL_LU_LANES_MAX_N && cyl_kernels()->lu_lanes[DTYPE].run != NULL;
+/* Whether the active kernel table has a lane kernel for this dtype, n and op (n = 4..8; solve
+ * also n = 3). */
+CYL_INLINE int FN(lu_lanes_available)(ptrdiff_t n, int op) {
+    int sized = (n >= 4 && n <= CYL_LU_LANES_MAX_N) || (n == 3 && op == CYL_LU_LANES_SOLVE);
+    return sized && cyl_kernels()->lu_lanes[DTYPE].run != NULL;
 }
 #endif
 
@@ -817,7 +819,7 @@ int CYL_CAT2(cyl_det_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t 
         return CYL_OK;
     }
 #if !IS_COMPLEX
-    if (FN(lu_lanes_available)(n)) {
+    if (FN(lu_lanes_available)(n, CYL_LU_LANES_DET)) {
         FN(lu_lanes_job) job = {CYL_LU_LANES_DET, n, a, NULL, rsa, csa, 0, it, det, NULL, NULL};
         CYL_LU_PARALLEL_RANGE(count, n, FN(lu_lanes_range)(&job, t0, t1));
         return status;
@@ -837,7 +839,7 @@ int CYL_CAT2(cyl_slogdet_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdif
         return CYL_OK;
     }
 #if !IS_COMPLEX
-    if (FN(lu_lanes_available)(n)) {
+    if (FN(lu_lanes_available)(n, CYL_LU_LANES_SLOGDET)) {
         FN(lu_lanes_job) job = {CYL_LU_LANES_SLOGDET, n, a, NULL, rsa, csa, 0, it, sign, logabs, NULL};
         CYL_LU_PARALLEL_RANGE(count, n, FN(lu_lanes_range)(&job, t0, t1));
         return status;
@@ -964,7 +966,7 @@ int CYL_CAT2(cyl_inv_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t 
         return CYL_OK;
     }
 #if !IS_COMPLEX
-    if (FN(lu_lanes_available)(n)) {
+    if (FN(lu_lanes_available)(n, CYL_LU_LANES_INV)) {
         FN(lu_lanes_job) job = {CYL_LU_LANES_INV, n, a, NULL, rsa, csa, 0, it, out, rcond, info};
         CYL_LU_PARALLEL_RANGE(count, n, FN(lu_lanes_range)(&job, t0, t1));
         return status;
@@ -1174,7 +1176,7 @@ int CYL_CAT2(cyl_solve_, TC)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t 
         return CYL_OK;
     }
 #if !IS_COMPLEX
-    if (k == 1 && FN(lu_lanes_available)(n)) {
+    if (k == 1 && FN(lu_lanes_available)(n, CYL_LU_LANES_SOLVE)) {
         FN(lu_lanes_job) job = {CYL_LU_LANES_SOLVE, n, a, b, rsa, csa, rsb, it, x, rcond, info};
         CYL_LU_PARALLEL_RANGE(count, n, FN(lu_lanes_range)(&job, t0, t1));
         return status;

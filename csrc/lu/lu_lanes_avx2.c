@@ -4,7 +4,8 @@
  * One call takes W matrices (4 float64 or 8 float32: one ymm register holds entry (i, j) of
  * every matrix, "structure of arrays"), loads them with in-register transposes, and runs
  * partial pivoting with branch-free compare-and-blend row swaps, FMA elimination and
- * reciprocal back substitution, fully unrolled for each n = 4..8.  Lanes never mix, so a
+ * reciprocal back substitution, fully unrolled for each n = 4..8 (and 3x3 solves by the
+ * adjugate, bitwise as the plain path).  Lanes never mix, so a
  * matrix's result does not depend on its lane or group (nor on the thread count).
  *
  * Anything unusual goes back to the plain path (csrc/lu/lu.tmpl.h, also the reference and test
@@ -69,6 +70,7 @@ static inline __m256d log_pd(__m256d x) {
 #define V_SET1 _mm256_set1_pd
 #define V_ZERO _mm256_setzero_pd
 #define V_ADD _mm256_add_pd
+#define V_SUB _mm256_sub_pd
 #define V_MUL _mm256_mul_pd
 #define V_DIV _mm256_div_pd
 #define V_FNMADD _mm256_fnmadd_pd /* c - a * b */
@@ -114,9 +116,17 @@ LANES_INLINE void store_lanes_d(double *dst, ptrdiff_t lane_stride, int cnt, con
     r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
     if (cnt == 4) {
         for (int l = 0; l < 4; l++) _mm256_storeu_pd(dst + l * lane_stride, r[l]);
-    } else {
-        __m256i m = _mm256_cmpgt_epi64(_mm256_set1_epi64x(cnt), _mm256_set_epi64x(3, 2, 1, 0));
-        for (int l = 0; l < 4; l++) _mm256_maskstore_pd(dst + l * lane_stride, m, r[l]);
+        return;
+    }
+    for (int l = 0; l < 4; l++) { /* pieces, not masked stores (microcoded on AMD) */
+        double *d = dst + l * lane_stride;
+        __m128d lo = _mm256_castpd256_pd128(r[l]);
+        if (cnt == 1) {
+            _mm_store_sd(d, lo);
+            continue;
+        }
+        _mm_storeu_pd(d, lo);
+        if (cnt == 3) _mm_store_sd(d + 2, _mm256_extractf128_pd(r[l], 1));
     }
 }
 
@@ -142,6 +152,7 @@ LANES_INLINE void diag_product_d(int n, __m256d a[8][LD], double prod[4]) {
 #undef V_SET1
 #undef V_ZERO
 #undef V_ADD
+#undef V_SUB
 #undef V_MUL
 #undef V_DIV
 #undef V_FNMADD
@@ -166,6 +177,7 @@ LANES_INLINE void diag_product_d(int n, __m256d a[8][LD], double prod[4]) {
 #define V_SET1 _mm256_set1_ps
 #define V_ZERO _mm256_setzero_ps
 #define V_ADD _mm256_add_ps
+#define V_SUB _mm256_sub_ps
 #define V_MUL _mm256_mul_ps
 #define V_DIV _mm256_div_ps
 #define V_FNMADD _mm256_fnmadd_ps
@@ -215,9 +227,23 @@ LANES_INLINE void store_lanes_s(float *dst, ptrdiff_t lane_stride, int cnt, cons
     transpose8_s(r);
     if (cnt == 8) {
         for (int l = 0; l < 8; l++) _mm256_storeu_ps(dst + l * lane_stride, r[l]);
-    } else {
-        __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(cnt), _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0));
-        for (int l = 0; l < 8; l++) _mm256_maskstore_ps(dst + l * lane_stride, m, r[l]);
+        return;
+    }
+    for (int l = 0; l < 8; l++) { /* pieces, not masked stores (microcoded on AMD) */
+        float *d = dst + l * lane_stride;
+        __m128 part = _mm256_castps256_ps128(r[l]);
+        int q = 0;
+        if (cnt >= 4) {
+            _mm_storeu_ps(d, part);
+            part = _mm256_extractf128_ps(r[l], 1);
+            q = 4;
+        }
+        if (cnt - q >= 2) {
+            _mm_storel_pi((__m64 *)(void *)(d + q), part);
+            part = _mm_movehl_ps(part, part);
+            q += 2;
+        }
+        if (cnt - q == 1) _mm_store_ss(d + q, part);
     }
 }
 

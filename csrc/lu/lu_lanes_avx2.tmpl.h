@@ -219,6 +219,44 @@ LANES_INLINE unsigned LFN(lanes_solve)(int n, const LR *const *am, ptrdiff_t rs,
     return (unsigned)V_MOVEMASK(ok) ^ ((1u << LW) - 1);
 }
 
+/* n = 3 solve by the adjugate (x = adj(A) b / det A) with the plain path's operations in its
+ * order and no FMA, so results are bitwise those of the reference; only regular lanes with
+ * finite nonzero norms are finished here (the rest go back). */
+LANES_INLINE unsigned LFN(lanes_solve3)(const LR *const *am, ptrdiff_t rs, ptrdiff_t cs, const LR *const *bm,
+                                        ptrdiff_t rsb, LR *out, LR *rcond) {
+    LV a[8][LD], adj[9], x[3], bv[3];
+    const LV sign = V_SET1((LR)-0.0), inf = V_SET1((LR)INFINITY), zero = V_ZERO();
+    LFN(load_matrix)(3, am, rs, cs, a);
+#define COF(r0, r1, c0, c1) V_SUB(V_MUL(a[r0][c0], a[r1][c1]), V_MUL(a[r0][c1], a[r1][c0]))
+    adj[0] = COF(1, 2, 1, 2); adj[1] = COF(2, 0, 1, 2); adj[2] = COF(0, 1, 1, 2);
+    adj[3] = COF(2, 1, 0, 2); adj[4] = COF(0, 2, 0, 2); adj[5] = COF(1, 0, 0, 2);
+    adj[6] = COF(1, 2, 0, 1); adj[7] = COF(2, 0, 0, 1); adj[8] = COF(0, 1, 0, 1);
+#undef COF
+    LV d = V_ADD(V_ADD(V_MUL(a[0][0], adj[0]), V_MUL(a[0][1], adj[3])), V_MUL(a[0][2], adj[6]));
+    if (rsb == 1) {
+        LV v[LW];
+        LFN(load_lanes)(bm, 0, 3, v);
+        bv[0] = v[0]; bv[1] = v[1]; bv[2] = v[2];
+    } else {
+        for (int i = 0; i < 3; i++) bv[i] = LFN(gather)(bm, i * rsb);
+    }
+    for (int i = 0; i < 3; i++)
+        x[i] = V_DIV(V_ADD(V_ADD(V_MUL(adj[3 * i], bv[0]), V_MUL(adj[3 * i + 1], bv[1])), V_MUL(adj[3 * i + 2], bv[2])), d);
+    LFN(store_lanes)(out, 3, 3, x);
+    LV an = zero, jn = zero;
+    for (int j = 0; j < 3; j++) {
+        LV s = V_ADD(V_ADD(V_ANDNOT(sign, a[0][j]), V_ANDNOT(sign, a[1][j])), V_ANDNOT(sign, a[2][j]));
+        LV t = V_ADD(V_ADD(V_ANDNOT(sign, adj[j]), V_ANDNOT(sign, adj[3 + j])), V_ANDNOT(sign, adj[6 + j]));
+        an = V_MAX(an, s);
+        jn = V_MAX(jn, t);
+    }
+    V_STOREU(rcond, V_DIV(V_DIV(V_ANDNOT(sign, d), an), jn));
+    LV ok = V_AND(V_CMP(d, zero, _CMP_NEQ_OQ),
+                  V_AND(V_AND(V_CMP(an, inf, _CMP_LT_OQ), V_CMP(jn, inf, _CMP_LT_OQ)),
+                        V_AND(V_CMP(an, zero, _CMP_GT_OQ), V_CMP(jn, zero, _CMP_GT_OQ))));
+    return (unsigned)V_MOVEMASK(ok) ^ ((1u << LW) - 1);
+}
+
 #define LANES_CASE(N)                                                                            \
     case N:                                                                                      \
         switch (op) {                                                                            \
@@ -235,6 +273,7 @@ static unsigned LFN(lanes_run)(int op, int n, const void *const *a, ptrdiff_t rs
     const LR *const *am = (const LR *const *)a;
     const LR *const *bm = (const LR *const *)b;
     LR *o0 = (LR *)out0, *o1 = (LR *)out1;
+    if (n == 3 && op == CYL_LU_LANES_SOLVE) return LFN(lanes_solve3)(am, rsa, csa, bm, rsb, o0, o1);
     switch (n) {
         LANES_CASE(4)
         LANES_CASE(5)
