@@ -269,9 +269,42 @@ LANES_INLINE void diag_product_s(int n, __m256 a[8][LD], double prod[8]) {
 
 #include "lu/lu_lanes_avx2.tmpl.h"
 
+/* float64 takes eight matrices per call as two groups of four: for n = 4 the two groups are
+ * inlined into one body, so the out-of-order core can overlap their dependency chains (one
+ * group's pivot compare-blend-divide chain leaves it mostly waiting). */
+static unsigned lanes_run_d8(int op, int n, const void *const *a, ptrdiff_t rsa, ptrdiff_t csa,
+                             const void *const *b, ptrdiff_t rsb, void *out0, void *out1) {
+    const double *const *am = (const double *const *)a;
+    const double *const *bm = (const double *const *)b;
+    double *o0 = (double *)out0, *o1 = (double *)out1;
+    if (n == 4) {
+        unsigned m0, m1;
+        switch (op) {
+        case CYL_LU_LANES_DET:
+        case CYL_LU_LANES_SLOGDET:
+            m0 = lanes_det_d(4, op == CYL_LU_LANES_SLOGDET, am, rsa, csa, o0, o1);
+            m1 = lanes_det_d(4, op == CYL_LU_LANES_SLOGDET, am + 4, rsa, csa, o0 + 4, o1 + 4);
+            return m0 | m1 << 4;
+        case CYL_LU_LANES_INV:
+            m0 = lanes_inv_d(4, am, rsa, csa, o0, o1);
+            m1 = lanes_inv_d(4, am + 4, rsa, csa, o0 + 64, o1 + 4);
+            return m0 | m1 << 4;
+        case CYL_LU_LANES_SOLVE:
+            m0 = lanes_solve_d(4, am, rsa, csa, bm, rsb, o0, o1);
+            m1 = lanes_solve_d(4, am + 4, rsa, csa, bm + 4, rsb, o0 + 16, o1 + 4);
+            return m0 | m1 << 4;
+        default: return 0xffu;
+        }
+    }
+    ptrdiff_t per = op == CYL_LU_LANES_INV ? (ptrdiff_t)n * n : op == CYL_LU_LANES_SOLVE ? n : 1;
+    unsigned m0 = lanes_run_d(op, n, a, rsa, csa, b, rsb, o0, o1);
+    unsigned m1 = lanes_run_d(op, n, a + 4, rsa, csa, b + 4, rsb, o0 + 4 * per, o1 + 4);
+    return m0 | m1 << 4;
+}
+
 void cyl_lu_lanes_avx2_kernels(cyl_lu_lanes_kernel out[CYL_NDTYPES]) {
-    out[CYL_F64].run = lanes_run_d;
-    out[CYL_F64].width = 4;
+    out[CYL_F64].run = lanes_run_d8;
+    out[CYL_F64].width = 8;
     out[CYL_F32].run = lanes_run_s;
     out[CYL_F32].width = 8;
 }
