@@ -1137,7 +1137,8 @@ static int FN(lu_lanes_range)(const FN(lu_lanes_job) *job, ptrdiff_t t0, ptrdiff
         int full = cnt == width;
         T *o0 = full ? job->out0 + t * size0 : pad0;
         R *o1 = full && job->out1 ? job->out1 + t : pad1;
-        unsigned redo = kern.run(job->op, (int)n, am, job->rsa, job->csa, bm, job->rsb, o0, o1);
+        unsigned result = kern.run(job->op, (int)n, am, job->rsa, job->csa, bm, job->rsb, o0, o1);
+        unsigned redo = result & 0xffffu, integer_lanes = result >> 16;
         if (!full) {
             memcpy(job->out0 + t * size0, pad0, (size_t)cnt * (size_t)size0 * sizeof(T));
             if (job->out1) memcpy(job->out1 + t, pad1, (size_t)cnt * sizeof(R));
@@ -1151,7 +1152,7 @@ static int FN(lu_lanes_range)(const FN(lu_lanes_job) *job, ptrdiff_t t0, ptrdiff
                 continue;
             }
             double exact; /* integer matrices: the exact determinant, as the plain path */
-            if (job->op <= CYL_LU_LANES_SLOGDET &&
+            if ((integer_lanes >> l & 1u) && job->op <= CYL_LU_LANES_SLOGDET &&
                 FN(lu_det_integer)(n, (const T *)am[l], job->rsa, job->csa, &exact)) {
                 if (job->op == CYL_LU_LANES_DET) job->out0[t + l] = (T)exact;
                 else {

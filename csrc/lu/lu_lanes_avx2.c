@@ -71,6 +71,7 @@ static inline __m256d log_pd(__m256d x) {
 #define V_ZERO _mm256_setzero_pd
 #define V_ADD _mm256_add_pd
 #define V_SUB _mm256_sub_pd
+#define V_TRUNC(x) _mm256_round_pd(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC)
 #define V_MUL _mm256_mul_pd
 #define V_DIV _mm256_div_pd
 #define V_FNMADD _mm256_fnmadd_pd /* c - a * b */
@@ -153,6 +154,7 @@ LANES_INLINE void diag_product_d(int n, __m256d a[8][LD], double prod[4]) {
 #undef V_ZERO
 #undef V_ADD
 #undef V_SUB
+#undef V_TRUNC
 #undef V_MUL
 #undef V_DIV
 #undef V_FNMADD
@@ -178,6 +180,7 @@ LANES_INLINE void diag_product_d(int n, __m256d a[8][LD], double prod[4]) {
 #define V_ZERO _mm256_setzero_ps
 #define V_ADD _mm256_add_ps
 #define V_SUB _mm256_sub_ps
+#define V_TRUNC(x) _mm256_round_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC)
 #define V_MUL _mm256_mul_ps
 #define V_DIV _mm256_div_ps
 #define V_FNMADD _mm256_fnmadd_ps
@@ -284,7 +287,7 @@ static unsigned lanes_run_d8(int op, int n, const void *const *a, ptrdiff_t rsa,
         case CYL_LU_LANES_SLOGDET:
             m0 = lanes_det_d(4, op == CYL_LU_LANES_SLOGDET, am, rsa, csa, o0, o1);
             m1 = lanes_det_d(4, op == CYL_LU_LANES_SLOGDET, am + 4, rsa, csa, o0 + 4, o1 + 4);
-            return m0 | m1 << 4;
+            return (m0 & 0xf000fu) | (m1 & 0xf000fu) << 4;
         case CYL_LU_LANES_INV:
             m0 = lanes_inv_d(4, am, rsa, csa, o0, o1);
             m1 = lanes_inv_d(4, am + 4, rsa, csa, o0 + 64, o1 + 4);
@@ -299,7 +302,7 @@ static unsigned lanes_run_d8(int op, int n, const void *const *a, ptrdiff_t rsa,
     ptrdiff_t per = op == CYL_LU_LANES_INV ? (ptrdiff_t)n * n : op == CYL_LU_LANES_SOLVE ? n : 1;
     unsigned m0 = lanes_run_d(op, n, a, rsa, csa, b, rsb, o0, o1);
     unsigned m1 = lanes_run_d(op, n, a + 4, rsa, csa, b + 4, rsb, o0 + 4 * per, o1 + 4);
-    return m0 | m1 << 4;
+    return (m0 & 0xf000fu) | (m1 & 0xf000fu) << 4;
 }
 
 void cyl_lu_lanes_avx2_kernels(cyl_lu_lanes_kernel out[CYL_NDTYPES]) {

@@ -81,10 +81,20 @@ LANES_INLINE void LFN(factor)(int n, int nswap, int nelim, LV a[8][LD], LV rdiag
 LANES_INLINE unsigned LFN(lanes_det)(int n, int slog, const LR *const *am, ptrdiff_t rs, ptrdiff_t cs,
                                      LR *out0, LR *out1) {
     LV a[8][LD], rdiag[8], par, zp;
-    const LV sign = V_SET1((LR)-0.0);
+    const LV sign = V_SET1((LR)-0.0), lim = V_SET1((LR)67108864.0);
     LFN(load_matrix)(n, am, rs, cs, a);
+    /* lanes whose entries are all integers of magnitude <= 2^26: the caller tries the exact
+     * (Bareiss) determinant on those only */
+    LV isint = V_CMP(lim, lim, _CMP_EQ_OQ);
+    LANES_UNROLL
+    for (int i = 0; i < n; i++)
+        LANES_UNROLL
+        for (int j = 0; j < n; j++)
+            isint = V_AND(isint, V_AND(V_CMP(V_TRUNC(a[i][j]), a[i][j], _CMP_EQ_OQ),
+                                       V_CMP(V_ANDNOT(sign, a[i][j]), lim, _CMP_LE_OQ)));
+    const unsigned integer_lanes = (unsigned)V_MOVEMASK(isint) << 16;
     LFN(factor)(n, n, n, a, rdiag, &par, &zp);
-    unsigned redo = (unsigned)V_MOVEMASK(zp);
+    unsigned redo = (unsigned)V_MOVEMASK(zp) | integer_lanes;
     if (!slog) {
         LV d = a[0][0];
         LANES_UNROLL

@@ -17,7 +17,9 @@ extern "C" {
  * returns the bitmask of the lanes the plain path must redo (singular, non-finite, or an
  * rcond bound that cannot rule out ill-conditioning).  op: CYL_LU_LANES_{DET,SLOGDET,INV,SOLVE};
  * out0: det / sign / inverses (width x n x n) / solutions (width x n, one right-hand side);
- * out1: logabsdet / rcond (width entries, never NULL for those ops). */
+ * out1: logabsdet / rcond (width entries, never NULL for those ops).  For det and slogdet, bit
+ * 16 + l of the result marks lane l as all-integer (|entries| <= 2^26): an exact-determinant
+ * candidate. */
 enum { CYL_LU_LANES_DET = 0, CYL_LU_LANES_SLOGDET = 1, CYL_LU_LANES_INV = 2, CYL_LU_LANES_SOLVE = 3 };
 #define CYL_LU_LANES_MAX_N 8
 #define CYL_LU_LANES_MAX_WIDTH 8
