@@ -24,7 +24,7 @@ static void fill_table(cyl_arch arch, cyl_kernel_table *t) {
     if (arch == CYL_ARCH_AVX2) {
         cyl_gemm_avx2_kernels(t->gemm);
         cyl_lu_lanes_avx2_kernels(t->lu_lanes);
-        cyl_lu_getf2_avx2_kernels(t->lu_getf2, t->lu_solve_vec);
+        cyl_lu_getf2_avx2_kernels(t->lu_getf2, t->lu_solve_vec, t->lu_trsm);
     }
 #endif
 }

@@ -409,8 +409,13 @@ def test_unblocked_and_padded_sizes_every_level(rng, arch, n):
     _close(cla.slogdet(a)[1], np.linalg.slogdet(a)[1], np.float64, 10)
     _close(cla.inv(a), np.linalg.inv(a), np.float64, 10)
     _close(cla.solve(a, b), np.linalg.solve(a, b), np.float64, 10)
-    from scipy.linalg import lu_factor
+    B = random_array(rng, (n, 5), np.float64)  # several right-hand sides: the TRSM kernels
+    _close(cla.solve(a, B), np.linalg.solve(a, B), np.float64, 10)
+    from scipy.linalg import lu_factor, lu_solve
 
+    for trans in (0, 1):
+        _close(cla.lu_solve(cla.lu_factor(a), B, trans=trans), lu_solve(lu_factor(a), B, trans=trans),
+               np.float64, 10)
     r = rng.standard_normal((n, n - 3))  # rectangular: m > n and, transposed, m < n
     for m in (r, r.T):
         lu, piv = cla.lu_factor(m)

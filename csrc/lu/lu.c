@@ -18,9 +18,11 @@
 
 #if !(defined(__x86_64__) || defined(_M_X64))
 void cyl_lu_lanes_avx2_kernels(cyl_lu_lanes_kernel out[CYL_NDTYPES]) { (void)out; }
-void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn getf2[CYL_NDTYPES], cyl_lu_solve_vec_fn solve_vec[CYL_NDTYPES]) {
+void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn getf2[CYL_NDTYPES], cyl_lu_solve_vec_fn solve_vec[CYL_NDTYPES],
+                               cyl_lu_trsm_fn trsm[CYL_NDTYPES]) {
     (void)getf2;
     (void)solve_vec;
+    (void)trsm;
 }
 #endif
 

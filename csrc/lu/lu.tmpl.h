@@ -70,6 +70,10 @@ static void FN(lu_laswp)(ptrdiff_t ncols, T *a, ptrdiff_t lda, ptrdiff_t k1, ptr
  * through GEMM. */
 static int FN(lu_trsm_llu)(ptrdiff_t m, ptrdiff_t n, const T *l, ptrdiff_t ldl, T *b, ptrdiff_t ldb) {
     if (m <= CYL_LU_TRSM_BASE) {
+#if !IS_COMPLEX
+        cyl_lu_trsm_fn simd = cyl_kernels()->lu_trsm[DTYPE];
+        if (simd) { simd(m, n, l, ldl, b, ldb, 0); return CYL_OK; }
+#endif
         for (ptrdiff_t i = 1; i < m; i++) {
             T *bi = b + i * ldb;
             for (ptrdiff_t p = 0; p < i; p++) {
@@ -93,6 +97,10 @@ static int FN(lu_trsm_llu)(ptrdiff_t m, ptrdiff_t n, const T *l, ptrdiff_t ldl, 
 /* B (m x n) = U^-1 B, U upper triangular m x m (non-unit). */
 static int FN(lu_trsm_lun)(ptrdiff_t m, ptrdiff_t n, const T *u, ptrdiff_t ldu, T *b, ptrdiff_t ldb) {
     if (m <= CYL_LU_TRSM_BASE) {
+#if !IS_COMPLEX
+        cyl_lu_trsm_fn simd = cyl_kernels()->lu_trsm[DTYPE];
+        if (simd) { simd(m, n, u, ldu, b, ldb, 1); return CYL_OK; }
+#endif
         for (ptrdiff_t i = m - 1; i >= 0; i--) {
             T *bi = b + i * ldb;
             for (ptrdiff_t p = i + 1; p < m; p++) {

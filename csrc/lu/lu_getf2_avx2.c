@@ -216,7 +216,63 @@ static void solve_vec_d(ptrdiff_t n, const void *lu_, ptrdiff_t ld, const ptrdif
     }
 }
 
-void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn getf2[CYL_NDTYPES], cyl_lu_solve_vec_fn solve_vec[CYL_NDTYPES]) {
+/* rows r[0..3] -= c[q] * src, n columns (c[q] all nonzero) */
+static inline void axpy4_d(double *const *r, const double *c, const double *src, ptrdiff_t n) {
+    __m256d c0 = _mm256_set1_pd(c[0]), c1 = _mm256_set1_pd(c[1]), c2 = _mm256_set1_pd(c[2]), c3 = _mm256_set1_pd(c[3]);
+    ptrdiff_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+        __m256d v = _mm256_loadu_pd(src + j);
+        _mm256_storeu_pd(r[0] + j, _mm256_fnmadd_pd(c0, v, _mm256_loadu_pd(r[0] + j)));
+        _mm256_storeu_pd(r[1] + j, _mm256_fnmadd_pd(c1, v, _mm256_loadu_pd(r[1] + j)));
+        _mm256_storeu_pd(r[2] + j, _mm256_fnmadd_pd(c2, v, _mm256_loadu_pd(r[2] + j)));
+        _mm256_storeu_pd(r[3] + j, _mm256_fnmadd_pd(c3, v, _mm256_loadu_pd(r[3] + j)));
+    }
+    for (; j < n; j++)
+        for (int q = 0; q < 4; q++) r[q][j] = fma(-c[q], src[j], r[q][j]);
+}
+
+/* rows first..last-1 of b -= t[row][p] * b_p (zero coefficients skipped, as the plain path) */
+static inline void eliminate_rows_d(const double *t, ptrdiff_t ldt, ptrdiff_t p, double *b, ptrdiff_t ldb,
+                                    ptrdiff_t first, ptrdiff_t last, ptrdiff_t n) {
+    const double *bp = b + p * ldb;
+    ptrdiff_t i = first;
+    for (; i + 4 <= last; i += 4) {
+        double c[4] = {t[i * ldt + p], t[(i + 1) * ldt + p], t[(i + 2) * ldt + p], t[(i + 3) * ldt + p]};
+        if (c[0] != 0 && c[1] != 0 && c[2] != 0 && c[3] != 0) {
+            double *r[4] = {b + i * ldb, b + (i + 1) * ldb, b + (i + 2) * ldb, b + (i + 3) * ldb};
+            axpy4_d(r, c, bp, n);
+        } else {
+            for (int q = 0; q < 4; q++)
+                if (c[q] != 0) axpy_d(n, c[q], bp, b + (i + q) * ldb);
+        }
+    }
+    for (; i < last; i++) {
+        double c = t[i * ldt + p];
+        if (c != 0) axpy_d(n, c, bp, b + i * ldb);
+    }
+}
+
+/* Right-looking triangular solves, four rows per pass over the finished row. */
+static void trsm_d(ptrdiff_t m, ptrdiff_t n, const void *t_, ptrdiff_t ldt, void *b_, ptrdiff_t ldb, int upper) {
+    const double *t = (const double *)t_;
+    double *b = (double *)b_;
+    if (!upper) {
+        for (ptrdiff_t p = 0; p + 1 < m; p++) eliminate_rows_d(t, ldt, p, b, ldb, p + 1, m, n);
+        return;
+    }
+    for (ptrdiff_t p = m - 1; p >= 0; p--) {
+        double *bp = b + p * ldb;
+        const __m256d d = _mm256_set1_pd(t[p * ldt + p]);
+        ptrdiff_t j = 0;
+        for (; j + 4 <= n; j += 4) _mm256_storeu_pd(bp + j, _mm256_div_pd(_mm256_loadu_pd(bp + j), d));
+        for (; j < n; j++) bp[j] /= t[p * ldt + p];
+        eliminate_rows_d(t, ldt, p, b, ldb, 0, p, n);
+    }
+}
+
+void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn getf2[CYL_NDTYPES], cyl_lu_solve_vec_fn solve_vec[CYL_NDTYPES],
+                               cyl_lu_trsm_fn trsm[CYL_NDTYPES]) {
     getf2[CYL_F64] = getf2_d;
     solve_vec[CYL_F64] = solve_vec_d;
+    trsm[CYL_F64] = trsm_d;
 }

@@ -39,6 +39,12 @@ typedef ptrdiff_t (*cyl_lu_getf2_fn)(ptrdiff_t m, ptrdiff_t n, void *a, ptrdiff_
 typedef void (*cyl_lu_solve_vec_fn)(ptrdiff_t n, const void *lu, ptrdiff_t ld, const ptrdiff_t *ipiv, void *x,
                                     int trans);
 
+/* B (m x n, row stride ldb) = T^-1 B for T (m x m, row stride ldt) unit lower triangular
+ * (upper 0) or upper triangular (upper 1): the base case of the plain path's recursive TRSMs
+ * (lu_trsm_llu / lu_trsm_lun), same contract (zero off-diagonal entries are skipped). */
+typedef void (*cyl_lu_trsm_fn)(ptrdiff_t m, ptrdiff_t n, const void *t, ptrdiff_t ldt, void *b, ptrdiff_t ldb,
+                               int upper);
+
 typedef struct cyl_kernel_table {
     cyl_arch arch;         /* level actually in use */
     const char *arch_name; /* "ref", "avx2", ... */
@@ -48,10 +54,12 @@ typedef struct cyl_kernel_table {
     cyl_lu_lanes_kernel lu_lanes[CYL_NDTYPES];
     cyl_lu_getf2_fn lu_getf2[CYL_NDTYPES];
     cyl_lu_solve_vec_fn lu_solve_vec[CYL_NDTYPES];
+    cyl_lu_trsm_fn lu_trsm[CYL_NDTYPES];
 } cyl_kernel_table;
 
 void cyl_lu_lanes_avx2_kernels(cyl_lu_lanes_kernel out[CYL_NDTYPES]);
-void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn getf2[CYL_NDTYPES], cyl_lu_solve_vec_fn solve_vec[CYL_NDTYPES]);
+void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn getf2[CYL_NDTYPES], cyl_lu_solve_vec_fn solve_vec[CYL_NDTYPES],
+                               cyl_lu_trsm_fn trsm[CYL_NDTYPES]);
 
 /* Select the table (idempotent).  Reads CYLINALG_ARCH; an unknown name or a level the CPU
  * lacks falls back to the best supported level and is reported by cyl_dispatch_note(). */
