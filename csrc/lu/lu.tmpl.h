@@ -1145,7 +1145,7 @@ static int FN(lu_lanes_range)(const FN(lu_lanes_job) *job, ptrdiff_t t0, ptrdiff
         int full = cnt == width;
         T *o0 = full ? job->out0 + t * size0 : pad0;
         R *o1 = full && job->out1 ? job->out1 + t : pad1;
-        unsigned result = kern.run(job->op, (int)n, am, job->rsa, job->csa, bm, job->rsb, o0, o1);
+        unsigned result = kern.run(job->op, (int)n, am, job->rsa, job->csa, bm, job->rsb, o0, o1, cnt);
         unsigned redo = result & 0xffffu, integer_lanes = result >> 16;
         if (!full) {
             memcpy(job->out0 + t * size0, pad0, (size_t)cnt * (size_t)size0 * sizeof(T));

@@ -276,10 +276,13 @@ LANES_INLINE void diag_product_s(int n, __m256 a[8][LD], double prod[8]) {
  * inlined into one body, so the out-of-order core can overlap their dependency chains (one
  * group's pivot compare-blend-divide chain leaves it mostly waiting). */
 static unsigned lanes_run_d8(int op, int n, const void *const *a, ptrdiff_t rsa, ptrdiff_t csa,
-                             const void *const *b, ptrdiff_t rsb, void *out0, void *out1) {
+                             const void *const *b, ptrdiff_t rsb, void *out0, void *out1, int count) {
     const double *const *am = (const double *const *)a;
     const double *const *bm = (const double *const *)b;
     double *o0 = (double *)out0, *o1 = (double *)out1;
+    /* a short group (single matrices, tails) runs one group of four: the same per-lane
+     * arithmetic, so a matrix's result does not depend on its group */
+    if (count <= 4) return lanes_run_d(op, n, a, rsa, csa, b, rsb, o0, o1, count) & 0xf000fu;
     if (n == 4) {
         unsigned m0, m1;
         switch (op) {
@@ -300,8 +303,8 @@ static unsigned lanes_run_d8(int op, int n, const void *const *a, ptrdiff_t rsa,
         }
     }
     ptrdiff_t per = op == CYL_LU_LANES_INV ? (ptrdiff_t)n * n : op == CYL_LU_LANES_SOLVE ? n : 1;
-    unsigned m0 = lanes_run_d(op, n, a, rsa, csa, b, rsb, o0, o1);
-    unsigned m1 = lanes_run_d(op, n, a + 4, rsa, csa, b + 4, rsb, o0 + 4 * per, o1 + 4);
+    unsigned m0 = lanes_run_d(op, n, a, rsa, csa, b, rsb, o0, o1, 4);
+    unsigned m1 = lanes_run_d(op, n, a + 4, rsa, csa, b + 4, rsb, o0 + 4 * per, o1 + 4, count - 4);
     return (m0 & 0xf000fu) | (m1 & 0xf000fu) << 4;
 }
 

@@ -279,7 +279,8 @@ LANES_INLINE unsigned LFN(lanes_solve3)(const LR *const *am, ptrdiff_t rs, ptrdi
         break;
 
 static unsigned LFN(lanes_run)(int op, int n, const void *const *a, ptrdiff_t rsa, ptrdiff_t csa,
-                               const void *const *b, ptrdiff_t rsb, void *out0, void *out1) {
+                               const void *const *b, ptrdiff_t rsb, void *out0, void *out1, int count) {
+    (void)count; /* one group: nothing to skip */
     const LR *const *am = (const LR *const *)a;
     const LR *const *bm = (const LR *const *)b;
     LR *o0 = (LR *)out0, *o1 = (LR *)out1;

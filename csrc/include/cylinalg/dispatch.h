@@ -14,7 +14,8 @@ extern "C" {
 
 /* Lane-parallel LU of small real stacks (csrc/lu/lu_lanes_avx2.c): one call handles `width`
  * n x n matrices (4 <= n <= CYL_LU_LANES_MAX_N), matrix l at a[l] (strides in elements), and
- * returns the bitmask of the lanes the plain path must redo (singular, non-finite, or an
+ * returns the bitmask of the lanes the plain path must redo (lanes >= count are padding: their
+ * outputs and bits are unspecified; a kernel may skip whole groups of them) (singular, non-finite, or an
  * rcond bound that cannot rule out ill-conditioning).  op: CYL_LU_LANES_{DET,SLOGDET,INV,SOLVE};
  * out0: det / sign / inverses (width x n x n) / solutions (width x n, one right-hand side);
  * out1: logabsdet / rcond (width entries, never NULL for those ops).  For det and slogdet, bit
@@ -24,7 +25,7 @@ enum { CYL_LU_LANES_DET = 0, CYL_LU_LANES_SLOGDET = 1, CYL_LU_LANES_INV = 2, CYL
 #define CYL_LU_LANES_MAX_N 8
 #define CYL_LU_LANES_MAX_WIDTH 8
 typedef unsigned (*cyl_lu_lanes_fn)(int op, int n, const void *const *a, ptrdiff_t rsa, ptrdiff_t csa,
-                                    const void *const *b, ptrdiff_t rsb, void *out0, void *out1);
+                                    const void *const *b, ptrdiff_t rsb, void *out0, void *out1, int count);
 typedef struct {
     cyl_lu_lanes_fn run; /* NULL: the plain path handles every matrix */
     int width;           /* matrices per call */
