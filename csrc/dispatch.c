@@ -21,7 +21,11 @@ static void fill_table(cyl_arch arch, cyl_kernel_table *t) {
     t->arch = arch;
     t->arch_name = cyl_arch_name(arch);
 #if defined(__x86_64__) || defined(_M_X64)
-    if (arch == CYL_ARCH_AVX2) cyl_gemm_avx2_kernels(t->gemm);
+    if (arch == CYL_ARCH_AVX2) {
+        cyl_gemm_avx2_kernels(t->gemm);
+        cyl_lu_lanes_avx2_kernels(t->lu_lanes);
+        cyl_lu_getf2_avx2_kernels(t->lu_getf2, t->lu_solve_vec, t->lu_trsm);
+    }
 #endif
 }
 

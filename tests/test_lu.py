@@ -297,3 +297,173 @@ def test_thread_counts_bitwise_identical(rng, threads):
         cla.set_num_threads(prev)
     for r, g in zip(ref, got):
         np.testing.assert_array_equal(r, g)
+
+
+# ---- lane-parallel small stacks (csrc/lu/lu_lanes_avx2.c; the plain path under "ref") -------
+
+LANE_SIZES = [4, 5, 6, 7, 8]
+
+
+@pytest.mark.parametrize("n", LANE_SIZES)
+def test_small_stacks_every_level(rng, arch, n):
+    for dt in (np.float32, np.float64):
+        for count in (1, 3, 9, 17):  # never a multiple of the lane width (4 or 8)
+            a = _regular(rng, (count, n, n), dt)
+            b = random_array(rng, (count, n, 1), dt)
+            for name, lay in layouts(a).items():
+                _close(cla.det(lay), np.linalg.det(a), dt, 10)
+                s, l = cla.slogdet(lay)
+                s2, l2 = np.linalg.slogdet(a)
+                _close(s, s2, dt)
+                _close(l, l2, dt, 10)
+                _close(cla.inv(lay), np.linalg.inv(a), dt, 10)
+                _close(cla.solve(lay, b[..., ::-1, :]), np.linalg.solve(a, b[..., ::-1, :]), dt, 10)
+            _close(cla.solve(a, b[0, :, 0]), np.linalg.solve(a, b[0, :, 0]), dt, 10)
+
+
+@pytest.mark.parametrize("n", LANE_SIZES)
+def test_small_stacks_special_matrices(rng, arch, n):
+    """Singular, NaN, inf, ill-conditioned and integer matrices inside a stack: each result is
+    the one the matrix gets alone, and errors/warnings name the right stack indices."""
+    for dt in (np.float32, np.float64):
+        a = _regular(rng, (11, n, n), dt)
+        a[2] = 1  # singular
+        a[5, 0, 1] = np.nan
+        a[6, 1, 1] = np.inf
+        a[7] = np.eye(n)
+        a[7, -1, -1] = 1e-30 if dt == np.float64 else 1e-12  # ill-conditioned
+        a[9] = rng.integers(-4, 5, (n, n))
+        b = random_array(rng, (11, n, 1), dt)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", cla.LinAlgWarning)
+            stacked = (cla.det(a), *cla.slogdet(a), cla.inv(a, check=False), cla.solve(a, b, check=False))
+            for i in range(11):
+                alone = (cla.det(a[i]), *cla.slogdet(a[i]), cla.inv(a[i], check=False),
+                         cla.solve(a[i], b[i], check=False))
+                for s, o in zip(stacked, alone):
+                    np.testing.assert_array_equal(s[i], o)
+        assert stacked[0][2] == 0 and stacked[1][2] == 0 and stacked[2][2] == -np.inf
+        assert np.isnan(stacked[3][2]).all() and np.isnan(stacked[4][2]).all()
+        assert np.isnan(stacked[0][5]) and np.isnan(stacked[4][5]).any()
+        assert stacked[0][9] == round(np.linalg.det(a[9].astype(np.float64)))
+        with pytest.raises(cla.LinAlgError, match=r"stack indices 2\)$"):
+            cla.inv(a[:5])
+        with pytest.raises(cla.LinAlgError, match=r"stack indices 2\)$"):
+            cla.solve(a[:5], b[:5])
+        regular = _regular(rng, (11, n, n), dt)
+        regular[7] = a[7]
+        with pytest.warns(cla.LinAlgWarning, match=r"Ill-conditioned matrix at stack indices 7 "):
+            cla.inv(regular)
+        with pytest.warns(cla.LinAlgWarning, match=r"Ill-conditioned matrix at stack indices 7 "):
+            cla.solve(regular, b)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            cla.inv(regular[:7]), cla.solve(regular[:7], b[:7])
+
+
+@pytest.mark.parametrize("n", [4, 8])
+def test_small_stacks_condition_bound_never_misses(rng, arch, n):
+    """solve's rcond bound: on graded ill-conditioning the warnings equal inv's (exact rcond)."""
+    for dt in (np.float32, np.float64):
+        eps = np.finfo(dt).eps
+        a = _regular(rng, (40, n, n), np.float64)
+        scales = np.logspace(0, np.log10(eps) - 3, 40)
+        a[:, -1, :] *= scales[:, None]  # rcond ~ scale: crosses eps in the middle of the stack
+        a = a.astype(dt)
+        b = random_array(rng, (40, n, 1), dt)
+        with warnings.catch_warnings(record=True) as w_inv:
+            warnings.simplefilter("always")
+            cla.inv(a)
+        with warnings.catch_warnings(record=True) as w_solve:
+            warnings.simplefilter("always")
+            cla.solve(a, b)
+        assert len(w_inv) == len(w_solve) == 1
+        where = lambda w: str(w[0].message).split(" (rcond")[0].split("indices ")[1]
+        assert where(w_inv) == where(w_solve)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_small_stack_thread_counts_bitwise_identical(rng, threads):
+    a = _regular(rng, (20001, 8, 8), np.float64)  # enough work for the batch to be split
+    b = random_array(rng, (20001, 8, 1), np.float64)
+    prev = cla.get_num_threads()
+    try:
+        cla.set_num_threads(1)
+        ref = cla.det(a), cla.slogdet(a)[1], cla.inv(a), cla.solve(a, b)
+        cla.set_num_threads(threads)
+        got = cla.det(a), cla.slogdet(a)[1], cla.inv(a), cla.solve(a, b)
+    finally:
+        cla.set_num_threads(prev)
+    for r, g in zip(ref, got):
+        np.testing.assert_array_equal(r, g)
+
+
+# ---- SIMD getf2 / triangular solves (csrc/lu/lu_getf2_avx2.c), padded workspaces -------------
+
+
+@pytest.mark.parametrize("n", [17, 64, 65, 128, 256])
+def test_unblocked_and_padded_sizes_every_level(rng, arch, n):
+    a = _regular(rng, (n, n), np.float64)
+    b = random_array(rng, (n,), np.float64)
+    _close(cla.det(a / 2), np.linalg.det(a / 2), np.float64, 10)
+    _close(cla.slogdet(a)[1], np.linalg.slogdet(a)[1], np.float64, 10)
+    _close(cla.inv(a), np.linalg.inv(a), np.float64, 10)
+    _close(cla.solve(a, b), np.linalg.solve(a, b), np.float64, 10)
+    B = random_array(rng, (n, 5), np.float64)  # several right-hand sides: the TRSM kernels
+    _close(cla.solve(a, B), np.linalg.solve(a, B), np.float64, 10)
+    from scipy.linalg import lu_factor, lu_solve
+
+    for trans in (0, 1):
+        _close(cla.lu_solve(cla.lu_factor(a), B, trans=trans), lu_solve(lu_factor(a), B, trans=trans),
+               np.float64, 10)
+    r = rng.standard_normal((n, n - 3))  # rectangular: m > n and, transposed, m < n
+    for m in (r, r.T):
+        lu, piv = cla.lu_factor(m)
+        lu2, piv2 = lu_factor(m)
+        np.testing.assert_array_equal(piv, piv2)
+        _close(lu, lu2, np.float64, 100)
+
+
+@pytest.mark.parametrize("n", [13, 40, 100])
+def test_solve_condition_bound_agrees_with_exact(rng, n):
+    """solve's rcond (bound first, estimator when it cannot clear) warns exactly where inv's
+    exact rcond does, across a stack whose condition crosses 1/eps."""
+    eps = np.finfo(np.float64).eps
+    a = _regular(rng, (30, n, n), np.float64)
+    scales = np.logspace(0, np.log10(eps) - 4, 30)
+    a[:, -1, :] *= scales[:, None]
+    b = random_array(rng, (30, n, 1), np.float64)
+    records = []
+    for fn in (lambda: cla.inv(a), lambda: cla.solve(a, b)):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            fn()
+        assert len(w) == 1
+        records.append(str(w[0].message).split(" (rcond")[0].split("indices ")[1])
+    assert records[0] == records[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cla.solve(rng.standard_normal((n, n)), np.ones(n))  # random: bound may fail, no warning
+
+
+def test_3x3_solve_lanes_bitwise_equal_reference(rng):
+    """The AVX2 3x3 solve lanes repeat the plain adjugate arithmetic exactly."""
+    from cylinalg._core import _kernels
+
+    for dt in (np.float32, np.float64):
+        a = _regular(rng, (23, 3, 3), dt)
+        a[4] = 1  # singular: back to the plain path
+        a[9, 0, 0] = np.nan
+        b = random_array(rng, (23, 3, 1), dt)
+        prev = _kernels.get_arch()
+        try:
+            results = []
+            for level in ("ref", prev):
+                _kernels.set_arch(level)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", cla.LinAlgWarning)
+                    results.append(cla.solve(np.asfortranarray(a), b[:, ::-1], check=False))
+        finally:
+            _kernels.set_arch(prev)
+        np.testing.assert_array_equal(results[0], results[1])
+        assert np.isnan(results[1][4]).all()

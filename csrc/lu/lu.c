@@ -1,4 +1,5 @@
 /* LU family: instantiates lu.tmpl.h for the four dtypes. */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include "cylinalg/gemm.h"
 #include "cylinalg/batch.h"
 #include "cylinalg/threads.h"
+#include "cylinalg/dispatch.h"
 #include "lu/lu.h"
 #ifdef CYL_HAVE_OPENMP
 #include <omp.h>
@@ -13,6 +15,16 @@
 
 #define CYL_TEMPLATE "lu/lu.tmpl.h"
 #include "cylinalg/instantiate.h"
+
+#if !(defined(__x86_64__) || defined(_M_X64))
+void cyl_lu_lanes_avx2_kernels(cyl_lu_lanes_kernel out[CYL_NDTYPES]) { (void)out; }
+void cyl_lu_getf2_avx2_kernels(cyl_lu_getf2_fn getf2[CYL_NDTYPES], cyl_lu_solve_vec_fn solve_vec[CYL_NDTYPES],
+                               cyl_lu_trsm_fn trsm[CYL_NDTYPES]) {
+    (void)getf2;
+    (void)solve_vec;
+    (void)trsm;
+}
+#endif
 
 /* dtype-dispatching entry points for the Cython layer (dt: cyl_dtype). */
 #define CYL_LU_DISPATCH(call_s, call_d, call_c, call_z)                                          \

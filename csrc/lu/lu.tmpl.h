@@ -62,11 +62,18 @@ static void FN(lu_laswp)(ptrdiff_t ncols, T *a, ptrdiff_t lda, ptrdiff_t k1, ptr
 #define CYL_LU_TRSM_BASE 32
 #define CYL_LU_EXPLICIT_RCOND_N 12 /* up to this n, rcond from the explicit inverse */
 #define CYL_LU_GETRF_BASE 16
+#ifndef CYL_LU_UNBLOCKED_N
+#define CYL_LU_UNBLOCKED_N 512 /* with a SIMD getf2: blocks up to this size are not recursed */
+#endif
 
 /* B (m x n) = L^-1 B, L unit lower triangular m x m.  Recursive: the off-diagonal block goes
  * through GEMM. */
 static int FN(lu_trsm_llu)(ptrdiff_t m, ptrdiff_t n, const T *l, ptrdiff_t ldl, T *b, ptrdiff_t ldb) {
     if (m <= CYL_LU_TRSM_BASE) {
+#if !IS_COMPLEX
+        cyl_lu_trsm_fn simd = cyl_kernels()->lu_trsm[DTYPE];
+        if (simd) { simd(m, n, l, ldl, b, ldb, 0); return CYL_OK; }
+#endif
         for (ptrdiff_t i = 1; i < m; i++) {
             T *bi = b + i * ldb;
             for (ptrdiff_t p = 0; p < i; p++) {
@@ -90,6 +97,10 @@ static int FN(lu_trsm_llu)(ptrdiff_t m, ptrdiff_t n, const T *l, ptrdiff_t ldl, 
 /* B (m x n) = U^-1 B, U upper triangular m x m (non-unit). */
 static int FN(lu_trsm_lun)(ptrdiff_t m, ptrdiff_t n, const T *u, ptrdiff_t ldu, T *b, ptrdiff_t ldb) {
     if (m <= CYL_LU_TRSM_BASE) {
+#if !IS_COMPLEX
+        cyl_lu_trsm_fn simd = cyl_kernels()->lu_trsm[DTYPE];
+        if (simd) { simd(m, n, u, ldu, b, ldb, 1); return CYL_OK; }
+#endif
         for (ptrdiff_t i = m - 1; i >= 0; i--) {
             T *bi = b + i * ldb;
             for (ptrdiff_t p = i + 1; p < m; p++) {
@@ -116,6 +127,19 @@ static int FN(lu_trsm_lun)(ptrdiff_t m, ptrdiff_t n, const T *u, ptrdiff_t ldu, 
  * per level.  Returns info (>= 0) or a negative status. */
 static ptrdiff_t FN(lu_getrf)(ptrdiff_t m, ptrdiff_t n, T *a, ptrdiff_t lda, ptrdiff_t *ipiv) {
     ptrdiff_t mn = CYL_MIN(m, n);
+#if !IS_COMPLEX
+    /* a SIMD getf2 (dispatch table) takes the base case, and whole blocks small enough that the
+     * recursion's TRSM/GEMM calls cost more than they save */
+    cyl_lu_getf2_fn simd_getf2 = cyl_kernels()->lu_getf2[DTYPE];
+    /* not where a column of the block cannot stay in L1 because its rows map to few cache sets
+     * (lu_factor's output with power-of-two rows; the other callers pad, see lu_ws_ld): the
+     * SIMD getf2 walks columns more often than the plain one.  A 32 KiB 8-way L1 holds
+     * 8 * 4096 / lowbit(row bytes) lines of one column. */
+    ptrdiff_t row_bytes = lda * (ptrdiff_t)sizeof(T), lowbit = row_bytes & -row_bytes;
+    int aliased = m > 8 * 4096 / CYL_MIN(lowbit, (ptrdiff_t)4096);
+    if (simd_getf2 && !aliased && (mn <= CYL_LU_GETRF_BASE || (m <= CYL_LU_UNBLOCKED_N && n <= CYL_LU_UNBLOCKED_N)))
+        return simd_getf2(m, n, a, lda, ipiv);
+#endif
     if (mn <= CYL_LU_GETRF_BASE) return FN(lu_getf2)(m, n, a, lda, ipiv);
     ptrdiff_t n1 = mn / 2, n2 = n - n1;
     ptrdiff_t info = FN(lu_getrf)(m, n1, a, lda, ipiv);
@@ -160,6 +184,10 @@ CYL_INLINE T FN(lu_dot)(ptrdiff_t len, const T *a, const T *x) {
 
 /* x = A^-1 x for one contiguous vector (no GEMM: O(n^2) with row-wise dot products). */
 static void FN(lu_solve_vec)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *ipiv, T *x) {
+#if !IS_COMPLEX
+    cyl_lu_solve_vec_fn simd = cyl_kernels()->lu_solve_vec[DTYPE];
+    if (simd) { simd(n, lu, ld, ipiv, x, 0); return; }
+#endif
     for (ptrdiff_t k = 0; k < n; k++) {
         ptrdiff_t p = ipiv[k];
         if (p != k) { T t = x[k]; x[k] = x[p]; x[p] = t; }
@@ -178,6 +206,10 @@ static void FN(lu_solve_vec)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdi
  * inner loops still run along rows of the row-major factors. */
 static void FN(lu_solve_vec_trans)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *ipiv,
                                    T *x, int conj) {
+#if !IS_COMPLEX
+    cyl_lu_solve_vec_fn simd = cyl_kernels()->lu_solve_vec[DTYPE];
+    if (simd) { simd(n, lu, ld, ipiv, x, 1); return; }
+#endif
     for (ptrdiff_t i = 0; i < n; i++) { /* U^T y = x: forward */
         const T *ui = lu + i * ld;
         T d = conj ? OP(conj)(ui[i]) : ui[i];
@@ -275,6 +307,43 @@ static R FN(lu_rcond)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *i
     return r;
 }
 
+#if !IS_COMPLEX
+#define CYL_LU_BOUND_MAXN 128 /* beyond, the bound below is astronomically loose */
+/* An upper bound on ||A^-1||_1 from the factors in O(n^2) (two passes, no division chain
+ * through the data): |A^-1| <= M(U)^-1 M(L)^-1 entrywise, M = comparison matrix (|diagonal|,
+ * minus |off-diagonal|), so ||A^-1||_1 <= max(M(L)^-T M(U)^-T e).  It proves rcond >= 16 eps
+ * for most matrices of moderate size far cheaper than the estimator, and as it never falls
+ * below the true norm a matrix it clears is one the estimator clears too.  work holds 2n.
+ * Returns NaN when the factors hold NaN. */
+static R FN(lu_inv_norm_bound)(ptrdiff_t n, const T *lu, ptrdiff_t ld, T *work) {
+    R *acc = (R *)work;
+    for (ptrdiff_t i = 0; i < n; i++) acc[i] = 1;
+    for (ptrdiff_t i = 0; i < n; i++) { /* y = M(U)^-T e, row-oriented: acc_j += |u_ij| y_i */
+        const T *ui = lu + i * ld;
+        R yi = acc[i] / OP(abs)(ui[i]);
+        acc[i] = yi;
+        for (ptrdiff_t j = i + 1; j < n; j++) acc[j] += OP(abs)(ui[j]) * yi;
+    }
+    R best = 0;
+    for (ptrdiff_t k = n - 1; k >= 0; k--) { /* z = M(L)^-T y, backward, unit diagonal */
+        const T *lk = lu + k * ld;
+        R zk = acc[k];
+        if (!(zk <= best)) best = zk; /* NaN wins */
+        for (ptrdiff_t j = 0; j < k; j++) acc[j] += OP(abs)(lk[j]) * zk;
+    }
+    return best;
+}
+
+/* rcond >= 16 eps proven by the bound (then its value, else -1: estimate it). */
+CYL_INLINE R FN(lu_rcond_by_bound)(ptrdiff_t n, const T *lu, ptrdiff_t ld, R anorm, T *work) {
+    const R eps = sizeof(R) == sizeof(float) ? (R)FLT_EPSILON : (R)DBL_EPSILON;
+    if (n > CYL_LU_BOUND_MAXN || !isfinite(anorm) || anorm == 0) return -1;
+    R bound = FN(lu_inv_norm_bound)(n, lu, ld, work);
+    if (!(anorm * bound <= (R)1 / (16 * eps))) return -1;
+    return ((R)1 / anorm) / bound;
+}
+#endif
+
 /* Copy a strided n x m matrix into a contiguous row-major block (row stride ld). */
 CYL_LU_INLINE void FN(lu_copy_in)(ptrdiff_t m, ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs,
                                T *w, ptrdiff_t ld) {
@@ -291,6 +360,13 @@ CYL_LU_INLINE void FN(lu_fill_nan)(ptrdiff_t count, T *x) {
     R *r = (R *)x; /* T is R or {R re, im} */
     ptrdiff_t nr = count * (ptrdiff_t)(sizeof(T) / sizeof(R));
     for (ptrdiff_t i = 0; i < nr; i++) r[i] = (R)NAN;
+}
+
+/* Row stride of an n x n workspace: rows a multiple of 512 bytes apart map a column walk
+ * (pivot search, multipliers) onto a handful of L1 sets and thrash it (n = 256: 1.5x slower
+ * than n = 384); one cache line of padding spreads them. */
+CYL_INLINE ptrdiff_t FN(lu_ws_ld)(ptrdiff_t n) {
+    return (n >= 64 && (n * (ptrdiff_t)sizeof(T)) % 512 == 0) ? n + 64 / (ptrdiff_t)sizeof(T) : n;
 }
 
 #define CYL_LU_BAREISS_MAXN 12
@@ -581,6 +657,30 @@ CYL_INLINE int FN(lu_wants_threads)(ptrdiff_t count, ptrdiff_t n) {
     } while (0)
 #endif
 
+/* ---------------------------------------------------------------- lane-parallel stacks --- */
+#if !IS_COMPLEX
+/* One batched call for the dispatch table's lane kernel (cyl_lu_lanes_kernel, n = 4..8). */
+typedef struct {
+    int op; /* CYL_LU_LANES_* */
+    ptrdiff_t n;
+    const char *a, *b; /* b: solve's right-hand sides (one column), else NULL */
+    ptrdiff_t rsa, csa, rsb;
+    const cyl_batch *it;
+    T *out0;   /* det, sign, inverses or solutions */
+    R *out1;   /* logabsdet or rcond (NULL: not wanted) */
+    int *info; /* inv and solve */
+} FN(lu_lanes_job);
+
+static int FN(lu_lanes_range)(const FN(lu_lanes_job) *job, ptrdiff_t t0, ptrdiff_t t1);
+
+/* Whether the active kernel table has a lane kernel for this dtype, n and op (n = 4..8; solve
+ * also n = 3). */
+CYL_INLINE int FN(lu_lanes_available)(ptrdiff_t n, int op) {
+    int sized = (n >= 4 && n <= CYL_LU_LANES_MAX_N) || (n == 3 && op == CYL_LU_LANES_SOLVE);
+    return sized && cyl_kernels()->lu_lanes[DTYPE].run != NULL;
+}
+#endif
+
 /* ---------------------------------------------------------------- det / slogdet ---------- */
 
 /* Position a copy of the iterator at matrix t0 (for a thread's sub-range). */
@@ -600,9 +700,10 @@ CYL_LU_INLINE int FN(det_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptr
     ptrdiff_t wbuf_piv[8];
     T wbuf[16];
     int tiny = n <= 3;
+    ptrdiff_t ldw = n <= 4 ? n : FN(lu_ws_ld)(n);
     if (n <= 4) { w = wbuf; ipiv = wbuf_piv; }
     else {
-        w = (T *)cyl_aligned_alloc((size_t)n * (size_t)n, sizeof(T));
+        w = (T *)cyl_aligned_alloc((size_t)n * (size_t)ldw, sizeof(T));
         ipiv = (ptrdiff_t *)cyl_aligned_alloc((size_t)n, sizeof(ptrdiff_t));
         if (!w || !ipiv) { cyl_aligned_free(w); cyl_aligned_free(ipiv); return CYL_ERR_NOMEM; }
     }
@@ -672,22 +773,22 @@ CYL_LU_INLINE int FN(det_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptr
             info = FN(lu4_eliminate)(m4, 4, &odd);
             for (int k = 0; k < 4; k++) w[k * 4 + k] = m4[k][k];
         } else {
-            FN(lu_copy_in)(n, n, am, rsa, csa, w, n);
-            info = FN(lu_getrf)(n, n, w, n, ipiv);
+            FN(lu_copy_in)(n, n, am, rsa, csa, w, ldw);
+            info = FN(lu_getrf)(n, n, w, ldw, ipiv);
             if (info < 0) { status = (int)info; break; }
             for (ptrdiff_t k = 0; k < n; k++) odd ^= ipiv[k] != k;
         }
         if (det) {
             if (info) { det[t] = OP(zero)(); continue; }
             T p = w[0];
-            for (ptrdiff_t k = 1; k < n; k++) p = OP(mul)(p, w[k * n + k]);
+            for (ptrdiff_t k = 1; k < n; k++) p = OP(mul)(p, w[k * ldw + k]);
             det[t] = odd ? OP(neg)(p) : p;
         } else {
             if (info) { sign[t] = OP(zero)(); logabs[t] = -(R)INFINITY; continue; }
             T s = OP(from_real)(odd ? (R)-1 : (R)1);
             double la = 0; /* accumulate in double even for float32 */
             for (ptrdiff_t k = 0; k < n; k++) {
-                T u = w[k * n + k];
+                T u = w[k * ldw + k];
                 R au = OP(abs)(u);
 #if IS_COMPLEX
                 s = OP(mul)(s, OP(scale)(u, (R)1 / au));
@@ -725,6 +826,13 @@ int CYL_CAT2(cyl_det_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t 
         for (ptrdiff_t t = 0; t < count; t++) det[t] = OP(one)();
         return CYL_OK;
     }
+#if !IS_COMPLEX
+    if (FN(lu_lanes_available)(n, CYL_LU_LANES_DET)) {
+        FN(lu_lanes_job) job = {CYL_LU_LANES_DET, n, a, NULL, rsa, csa, 0, it, det, NULL, NULL};
+        CYL_LU_PARALLEL_RANGE(count, n, FN(lu_lanes_range)(&job, t0, t1));
+        return status;
+    }
+#endif
     CYL_LU_PARALLEL_RANGE(count, n, FN(det_range)(n, a, rsa, csa, it, det, NULL, NULL, t0, t1));
     return status;
 }
@@ -738,6 +846,13 @@ int CYL_CAT2(cyl_slogdet_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdif
         for (ptrdiff_t t = 0; t < count; t++) { sign[t] = OP(one)(); logabs[t] = 0; }
         return CYL_OK;
     }
+#if !IS_COMPLEX
+    if (FN(lu_lanes_available)(n, CYL_LU_LANES_SLOGDET)) {
+        FN(lu_lanes_job) job = {CYL_LU_LANES_SLOGDET, n, a, NULL, rsa, csa, 0, it, sign, logabs, NULL};
+        CYL_LU_PARALLEL_RANGE(count, n, FN(lu_lanes_range)(&job, t0, t1));
+        return status;
+    }
+#endif
     CYL_LU_PARALLEL_RANGE(count, n, FN(det_range)(n, a, rsa, csa, it, NULL, sign, logabs, t0, t1));
     return status;
 }
@@ -745,16 +860,18 @@ int CYL_CAT2(cyl_slogdet_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdif
 /* ---------------------------------------------------------------- inv / solve ------------ */
 
 
-/* One workspace per thread: the n x n LU copy, its pivots and 2n for the estimator. */
+/* One workspace per thread: the n x n LU copy (row stride ld), its pivots and 2n for the
+ * estimator. */
 typedef struct {
     T *w, *work;
-    ptrdiff_t *ipiv;
+    ptrdiff_t *ipiv, ld;
     void *block;
 } FN(lu_ws);
 
 static int FN(lu_ws_alloc)(ptrdiff_t n, FN(lu_ws) *ws) {
     size_t nn, total;
-    if (cyl_mul_overflows((size_t)n, (size_t)n, &nn) || nn > SIZE_MAX / 4) return CYL_ERR_NOMEM;
+    ws->ld = FN(lu_ws_ld)(n);
+    if (cyl_mul_overflows((size_t)n, (size_t)ws->ld, &nn) || nn > SIZE_MAX / 4) return CYL_ERR_NOMEM;
     size_t piv_bytes = ((size_t)n * sizeof(ptrdiff_t) + 63) & ~(size_t)63;
     total = piv_bytes + (nn + 2 * (size_t)n) * sizeof(T);
     ws->block = cyl_aligned_alloc(total, 1);
@@ -815,8 +932,8 @@ CYL_LU_INLINE int FN(inv_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptr
             if (rcond) rcond[t] = FN(lu_rcond_explicit)(n, am, rsa, csa, x);
             continue;
         }
-        FN(lu_copy_in)(n, n, am, rsa, csa, ws.w, n);
-        ptrdiff_t inf = FN(lu_getrf)(n, n, ws.w, n, ws.ipiv);
+        FN(lu_copy_in)(n, n, am, rsa, csa, ws.w, ws.ld);
+        ptrdiff_t inf = FN(lu_getrf)(n, n, ws.w, ws.ld, ws.ipiv);
         if (inf < 0) { status = (int)inf; break; }
         info[t] = (int)CYL_MIN(inf, (ptrdiff_t)0x7fffffff);
         if (inf) {
@@ -826,7 +943,7 @@ CYL_LU_INLINE int FN(inv_range_n)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptr
         }
         for (ptrdiff_t i = 0; i < nn; i++) x[i] = OP(zero)();
         for (ptrdiff_t i = 0; i < n; i++) x[i * n + i] = OP(one)();
-        int st = FN(lu_getrs)(n, n, ws.w, n, ws.ipiv, x, n);
+        int st = FN(lu_getrs)(n, n, ws.w, ws.ld, ws.ipiv, x, n);
         if (st) { status = st; break; }
         /* the inverse is at hand: the exact 1-norm rcond costs O(n^2), less than estimating it */
         if (rcond) rcond[t] = FN(lu_rcond_explicit)(n, am, rsa, csa, x);
@@ -856,6 +973,13 @@ int CYL_CAT2(cyl_inv_, TC)(ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t 
         for (ptrdiff_t t = 0; t < count; t++) { info[t] = 0; if (rcond) rcond[t] = 1; }
         return CYL_OK;
     }
+#if !IS_COMPLEX
+    if (FN(lu_lanes_available)(n, CYL_LU_LANES_INV)) {
+        FN(lu_lanes_job) job = {CYL_LU_LANES_INV, n, a, NULL, rsa, csa, 0, it, out, rcond, info};
+        CYL_LU_PARALLEL_RANGE(count, n, FN(lu_lanes_range)(&job, t0, t1));
+        return status;
+    }
+#endif
     CYL_LU_PARALLEL_RANGE(count, n, FN(inv_range)(n, a, rsa, csa, it, out, info, rcond, t0, t1));
     return status;
 }
@@ -927,8 +1051,8 @@ CYL_LU_INLINE int FN(solve_range_n)(ptrdiff_t n, ptrdiff_t k, const char *a, ptr
             for (int i = 0; i < 4; i++) x[i] = x4[i];
             continue;
         }
-        FN(lu_copy_in)(n, n, am, rsa, csa, ws.w, n);
-        ptrdiff_t inf = FN(lu_getrf)(n, n, ws.w, n, ws.ipiv);
+        FN(lu_copy_in)(n, n, am, rsa, csa, ws.w, ws.ld);
+        ptrdiff_t inf = FN(lu_getrf)(n, n, ws.w, ws.ld, ws.ipiv);
         if (inf < 0) { status = (int)inf; break; }
         info[t] = (int)CYL_MIN(inf, (ptrdiff_t)0x7fffffff);
         if (inf) {
@@ -938,20 +1062,26 @@ CYL_LU_INLINE int FN(solve_range_n)(ptrdiff_t n, ptrdiff_t k, const char *a, ptr
         }
         FN(lu_copy_in)(n, k, bm, rsb, csb, x, k);
         int st;
-        if (k == 1) { FN(lu_solve_vec)(n, ws.w, n, ws.ipiv, x); st = CYL_OK; }
-        else st = FN(lu_getrs)(n, k, ws.w, n, ws.ipiv, x, k);
+        if (k == 1) { FN(lu_solve_vec)(n, ws.w, ws.ld, ws.ipiv, x); st = CYL_OK; }
+        else st = FN(lu_getrs)(n, k, ws.w, ws.ld, ws.ipiv, x, k);
         if (st) { status = st; break; }
-        if (rcond) {
+        R by_bound = -1, anorm = rcond ? FN(lu_norm1)(n, am, rsa, csa) : 0;
+#if !IS_COMPLEX
+        if (rcond) by_bound = FN(lu_rcond_by_bound)(n, ws.w, ws.ld, anorm, ws.work);
+#endif
+        if (rcond && by_bound >= 0) {
+            rcond[t] = by_bound;
+        } else if (rcond) {
             if (n <= CYL_LU_EXPLICIT_RCOND_N) { /* cheaper than the estimator's ~10 solves */
                 T inv[CYL_LU_EXPLICIT_RCOND_N * CYL_LU_EXPLICIT_RCOND_N];
                 for (ptrdiff_t i = 0; i < n * n; i++) inv[i] = OP(zero)();
                 for (ptrdiff_t i = 0; i < n; i++) inv[i * n + i] = OP(one)();
                 FN(lu_laswp)(n, inv, n, 0, n, ws.ipiv);
-                FN(lu_trsm_llu)(n, n, ws.w, n, inv, n); /* n <= base: no GEMM, cannot fail */
-                FN(lu_trsm_lun)(n, n, ws.w, n, inv, n);
+                FN(lu_trsm_llu)(n, n, ws.w, ws.ld, inv, n); /* n <= base: no GEMM, cannot fail */
+                FN(lu_trsm_lun)(n, n, ws.w, ws.ld, inv, n);
                 rcond[t] = FN(lu_rcond_explicit)(n, am, rsa, csa, inv);
             } else {
-                rcond[t] = FN(lu_rcond)(n, ws.w, n, ws.ipiv, FN(lu_norm1)(n, am, rsa, csa), ws.work);
+                rcond[t] = FN(lu_rcond)(n, ws.w, ws.ld, ws.ipiv, anorm, ws.work);
             }
         }
     }
@@ -971,6 +1101,79 @@ static int FN(solve_range)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rs
     }
 }
 
+#if !IS_COMPLEX
+/* A matrix the lane kernel handed back, through the plain path. */
+static int FN(lu_lanes_plain_one)(const FN(lu_lanes_job) *job, ptrdiff_t t) {
+    switch (job->op) {
+    case CYL_LU_LANES_DET:
+        return FN(det_range)(job->n, job->a, job->rsa, job->csa, job->it, job->out0, NULL, NULL, t, t + 1);
+    case CYL_LU_LANES_SLOGDET:
+        return FN(det_range)(job->n, job->a, job->rsa, job->csa, job->it, NULL, job->out0, job->out1, t, t + 1);
+    case CYL_LU_LANES_INV:
+        return FN(inv_range)(job->n, job->a, job->rsa, job->csa, job->it, job->out0, job->info, job->out1, t, t + 1);
+    default:
+        return FN(solve_range)(job->n, 1, job->a, job->rsa, job->csa, job->b, job->rsb, 0, job->it, job->out0,
+                               job->info, job->out1, t, t + 1);
+    }
+}
+
+/* Matrices t0..t1-1 through the lane kernel, `width` at a time.  A short last group is padded
+ * with copies of its last matrix, so every matrix goes through the same arithmetic whatever
+ * the range (results do not depend on how threads split the batch). */
+static int FN(lu_lanes_range)(const FN(lu_lanes_job) *job, ptrdiff_t t0, ptrdiff_t t1) {
+    const cyl_lu_lanes_kernel kern = cyl_kernels()->lu_lanes[DTYPE];
+    const int width = kern.width;
+    const ptrdiff_t n = job->n;
+    const ptrdiff_t size0 = job->op == CYL_LU_LANES_INV ? n * n : job->op == CYL_LU_LANES_SOLVE ? n : 1;
+    T pad0[CYL_LU_LANES_MAX_WIDTH * CYL_LU_LANES_MAX_N * CYL_LU_LANES_MAX_N];
+    R pad1[CYL_LU_LANES_MAX_WIDTH];
+    const void *am[CYL_LU_LANES_MAX_WIDTH], *bm[CYL_LU_LANES_MAX_WIDTH];
+    cyl_batch local;
+    FN(lu_iter_at)(job->it, t0, &local);
+    for (ptrdiff_t t = t0; t < t1; t += width) {
+        int cnt = (int)CYL_MIN((ptrdiff_t)width, t1 - t);
+        for (int l = 0; l < width; l++) {
+            if (l < cnt) {
+                am[l] = job->a + local.offset[0];
+                bm[l] = job->b ? job->b + local.offset[1] : NULL;
+                cyl_batch_next(&local);
+            } else {
+                am[l] = am[cnt - 1];
+                bm[l] = bm[cnt - 1];
+            }
+        }
+        int full = cnt == width;
+        T *o0 = full ? job->out0 + t * size0 : pad0;
+        R *o1 = full && job->out1 ? job->out1 + t : pad1;
+        unsigned result = kern.run(job->op, (int)n, am, job->rsa, job->csa, bm, job->rsb, o0, o1, cnt);
+        unsigned redo = result & 0xffffu, integer_lanes = result >> 16;
+        if (!full) {
+            memcpy(job->out0 + t * size0, pad0, (size_t)cnt * (size_t)size0 * sizeof(T));
+            if (job->out1) memcpy(job->out1 + t, pad1, (size_t)cnt * sizeof(R));
+        }
+        if (job->info)
+            for (int l = 0; l < cnt; l++) job->info[t + l] = 0;
+        for (int l = 0; l < cnt; l++) {
+            if (redo >> l & 1u) {
+                int st = FN(lu_lanes_plain_one)(job, t + l);
+                if (st) return st;
+                continue;
+            }
+            double exact; /* integer matrices: the exact determinant, as the plain path */
+            if ((integer_lanes >> l & 1u) && job->op <= CYL_LU_LANES_SLOGDET &&
+                FN(lu_det_integer)(n, (const T *)am[l], job->rsa, job->csa, &exact)) {
+                if (job->op == CYL_LU_LANES_DET) job->out0[t + l] = (T)exact;
+                else {
+                    job->out0[t + l] = exact > 0 ? (T)1 : exact < 0 ? (T)-1 : (T)0;
+                    job->out1[t + l] = exact == 0 ? -(R)INFINITY : (R)log(fabs(exact));
+                }
+            }
+        }
+    }
+    return CYL_OK;
+}
+#endif
+
 int CYL_CAT2(cyl_solve_, TC)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
                              const char *b, ptrdiff_t rsb, ptrdiff_t csb, const cyl_batch *it, T *x,
                              int *info, R *rcond) {
@@ -981,6 +1184,13 @@ int CYL_CAT2(cyl_solve_, TC)(ptrdiff_t n, ptrdiff_t k, const char *a, ptrdiff_t 
         for (ptrdiff_t t = 0; t < count; t++) { info[t] = 0; if (rcond) rcond[t] = 1; }
         return CYL_OK;
     }
+#if !IS_COMPLEX
+    if (k == 1 && FN(lu_lanes_available)(n, CYL_LU_LANES_SOLVE)) {
+        FN(lu_lanes_job) job = {CYL_LU_LANES_SOLVE, n, a, b, rsa, csa, rsb, it, x, rcond, info};
+        CYL_LU_PARALLEL_RANGE(count, n, FN(lu_lanes_range)(&job, t0, t1));
+        return status;
+    }
+#endif
     CYL_LU_PARALLEL_RANGE(count, n, FN(solve_range)(n, k, a, rsa, csa, b, rsb, csb, it, x, info, rcond, t0, t1));
     return status;
 }
