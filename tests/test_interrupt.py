@@ -144,3 +144,25 @@ def test_ctrl_c_interrupts_a_large_matmul():
     assert latency < 1.0, f"KeyboardInterrupt {latency:.3f} s after SIGINT"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     np.testing.assert_array_equal(cla.matmul(a[:64], b[:, :64]), np.full((64, 64), float(n)))
+
+
+@pytest.mark.parametrize("fname", ["det", "inv", "solve"])
+def test_ctrl_c_interrupts_a_large_factorization(fname):
+    import numpy as np
+
+    import cylinalg as cla
+
+    n = 2500  # the recursive LU's GEMM updates poll the flag
+    a = np.random.default_rng(0).standard_normal((n, n)) + n * np.eye(n)
+    call = {"det": lambda: cla.det(a), "inv": lambda: cla.inv(a),
+            "solve": lambda: cla.solve(a, a[:, 0])}[fname]
+    timer, sent = _send_sigint_after(0.1)
+    with pytest.raises(KeyboardInterrupt):
+        timer.start()
+        for _ in range(50):  # finishing before the signal would be a miss, not a hang
+            call()
+    latency = time.perf_counter() - sent["at"]
+    timer.join()
+    assert latency < 1.0, f"KeyboardInterrupt {latency:.3f} s after SIGINT"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert cla.det(np.eye(3)) == 1.0

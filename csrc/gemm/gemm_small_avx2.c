@@ -66,51 +66,6 @@ static __attribute__((always_inline)) inline void small_d_tile(
 }
 #undef SMALL_D_LOOP
 
-/* float64 C = A @ B (alpha 1, beta 0) with contiguous rows of B and C, unpacked. */
-static void small_d_rows(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t rsa,
-                         ptrdiff_t csa, const double *b, ptrdiff_t rsb, double *c, ptrdiff_t rsc) {
-    /* A row stride of B that is a multiple of 256 bytes (a 64 x 64 matrix: 512) puts an
-     * 8-column chunk of B's rows in a few L1 sets, where A and C keep evicting it: n = 64 ran
-     * at 41 GFLOP/s with B's stride 64 and 52 with 68.  Such a B (at most 32 KiB) is first
-     * copied chunk by chunk (k x 8, contiguous); the chunks are reused by every row strip. */
-    double bpack[64 * 64] __attribute__((aligned(64)));
-    const int packed = m > 6 && k >= 16 && rsb % 32 == 0 && k * n <= 64 * 64;
-    if (packed)
-        for (ptrdiff_t j = 0; j < n; j += 8) {
-            double *dst = bpack + j * k;
-            if (j + 8 <= n) {
-                for (ptrdiff_t p = 0; p < k; p++) {
-                    _mm256_store_pd(dst + p * 8, _mm256_loadu_pd(b + p * rsb + j));
-                    _mm256_store_pd(dst + p * 8 + 4, _mm256_loadu_pd(b + p * rsb + j + 4));
-                }
-            } else {
-                for (ptrdiff_t p = 0; p < k; p++)
-                    for (ptrdiff_t q = 0; q < 8; q++) dst[p * 8 + q] = j + q < n ? b[p * rsb + j + q] : 0.0;
-            }
-        }
-#define B_CHUNK(j) (packed ? bpack + (j) * k : b + (j))
-    const ptrdiff_t ldb = packed ? 8 : rsb;
-    /* rows outer: a 6-row sliver of A stays in L1 while it meets every column chunk of B
-     * (B, at most 64 x 64, stays in L1/L2), so tall A is streamed once */
-    ptrdiff_t i = 0;
-    for (; i + 6 <= m; i += 6)
-        for (ptrdiff_t j = 0; j < n; j += 8)
-            small_d_tile(6, n - j, k, a + i * rsa, rsa, csa, B_CHUNK(j), ldb, c + i * rsc + j, rsc);
-    for (ptrdiff_t j = 0; j < n; j += 8) {
-        ptrdiff_t cols = n - j;
-        const double *bj = B_CHUNK(j);
-        switch (m - i) {
-        case 5: small_d_tile(5, cols, k, a + i * rsa, rsa, csa, bj, ldb, c + i * rsc + j, rsc); break;
-        case 4: small_d_tile(4, cols, k, a + i * rsa, rsa, csa, bj, ldb, c + i * rsc + j, rsc); break;
-        case 3: small_d_tile(3, cols, k, a + i * rsa, rsa, csa, bj, ldb, c + i * rsc + j, rsc); break;
-        case 2: small_d_tile(2, cols, k, a + i * rsa, rsa, csa, bj, ldb, c + i * rsc + j, rsc); break;
-        case 1: small_d_tile(1, cols, k, a + i * rsa, rsa, csa, bj, ldb, c + i * rsc + j, rsc); break;
-        default: break;
-        }
-    }
-#undef B_CHUNK
-}
-
 static inline __m256i tail_mask_s(ptrdiff_t cols) {
     const __m256i idx = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(cols < 8 ? (cols < 0 ? 0 : cols) : 8)), idx);
@@ -163,27 +118,55 @@ static __attribute__((always_inline)) inline void small_s_tile(
 }
 #undef SMALL_S_LOOP
 
-/* float32 C = A @ B (alpha 1, beta 0) with contiguous rows of B and C, unpacked. */
-static void small_s_rows(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t rsa,
-                         ptrdiff_t csa, const float *b, ptrdiff_t rsb, float *c, ptrdiff_t rsc) {
-    /* rows outer: a 6-row sliver of A stays in L1 while it meets every column chunk of B
-     * (B, at most 64 x 64, stays in L1/L2), so tall A is streamed once */
-    ptrdiff_t i = 0;
-    for (; i + 6 <= m; i += 6)
-        for (ptrdiff_t j = 0; j < n; j += 16)
-            small_s_tile(6, n - j, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc);
-    for (ptrdiff_t j = 0; j < n; j += 16) {
-        ptrdiff_t cols = n - j;
-        switch (m - i) {
-        case 5: small_s_tile(5, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
-        case 4: small_s_tile(4, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
-        case 3: small_s_tile(3, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
-        case 2: small_s_tile(2, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
-        case 1: small_s_tile(1, cols, k, a + i * rsa, rsa, csa, b + j, rsb, c + i * rsc + j, rsc); break;
-        default: break;
-        }
+/* C = A @ B (alpha 1, beta 0) with contiguous rows of B and C, unpacked, in 6-row x CHUNK-column
+ * tiles (TILE: small_d_tile / small_s_tile).
+ * A row stride of B that is a multiple of 256 bytes (a 64 x 64 matrix: 512) puts a chunk of
+ * B's rows in a few L1 sets, where A and C keep evicting it: float64 n = 64 ran at 41 GFLOP/s
+ * with B's stride 64 and 52 with 68.  Such a B (at most 64 x 64) is first copied chunk by
+ * chunk (k x CHUNK, contiguous, zero-padded); every row strip reuses the chunks.
+ * Rows outer: a 6-row sliver of A stays in L1 while it meets every column chunk of B (B, at
+ * most 64 x 64, stays in L1/L2), so tall A is streamed once. */
+#define CYL_DEFINE_SMALL_ROWS(NAME, E, TILE, CHUNK)                                              \
+    static void NAME(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const E *a, ptrdiff_t rsa,            \
+                     ptrdiff_t csa, const E *b, ptrdiff_t rsb, E *c, ptrdiff_t rsc) {             \
+        E bpack[64 * 64 + CHUNK] __attribute__((aligned(64)));                                    \
+        const int packed = m > 6 && k >= 16 && (rsb * (ptrdiff_t)sizeof(E)) % 256 == 0 &&        \
+                           k * (n + CHUNK - 1) / CHUNK * CHUNK <= 64 * 64;                       \
+        if (packed)                                                                              \
+            for (ptrdiff_t j = 0; j < n; j += CHUNK) {                                           \
+                E *dst = bpack + j * k;                                                          \
+                ptrdiff_t cols = n - j < CHUNK ? n - j : CHUNK;                                  \
+                for (ptrdiff_t p = 0; p < k; p++) {                                              \
+                    const E *src = b + p * rsb + j;                                              \
+                    ptrdiff_t q = 0;                                                             \
+                    for (; q < cols; q++) dst[p * CHUNK + q] = src[q];                           \
+                    for (; q < CHUNK; q++) dst[p * CHUNK + q] = 0;                               \
+                }                                                                                \
+            }                                                                                    \
+        const ptrdiff_t ldb = packed ? CHUNK : rsb;                                              \
+        ptrdiff_t i = 0;                                                                         \
+        for (; i + 6 <= m; i += 6)                                                               \
+            for (ptrdiff_t j = 0; j < n; j += CHUNK)                                             \
+                TILE(6, n - j, k, a + i * rsa, rsa, csa, packed ? bpack + j * k : b + j, ldb,    \
+                     c + i * rsc + j, rsc);                                                      \
+        for (ptrdiff_t j = 0; j < n; j += CHUNK) {                                               \
+            ptrdiff_t cols = n - j;                                                              \
+            const E *bj = packed ? bpack + j * k : b + j;                                        \
+            const E *ai = a + i * rsa;                                                           \
+            E *ci = c + i * rsc + j;                                                             \
+            switch (m - i) {                                                                     \
+            case 5: TILE(5, cols, k, ai, rsa, csa, bj, ldb, ci, rsc); break;                     \
+            case 4: TILE(4, cols, k, ai, rsa, csa, bj, ldb, ci, rsc); break;                     \
+            case 3: TILE(3, cols, k, ai, rsa, csa, bj, ldb, ci, rsc); break;                     \
+            case 2: TILE(2, cols, k, ai, rsa, csa, bj, ldb, ci, rsc); break;                     \
+            case 1: TILE(1, cols, k, ai, rsa, csa, bj, ldb, ci, rsc); break;                     \
+            default: break;                                                                      \
+            }                                                                                    \
+        }                                                                                        \
     }
-}
+CYL_DEFINE_SMALL_ROWS(small_d_rows, double, small_d_tile, 8)
+CYL_DEFINE_SMALL_ROWS(small_s_rows, float, small_s_tile, 16)
+#undef CYL_DEFINE_SMALL_ROWS
 
 static void small_s_avx2(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
                          const void *alpha, const void *a, ptrdiff_t rsa, ptrdiff_t csa,

@@ -36,6 +36,15 @@ cdef inline void * _data_or_null(object arr):
     return cnp.PyArray_DATA(<cnp.ndarray>arr)
 
 
+cdef int _guard_long_factorization(cyl_interrupt_guard *g, ptrdiff_t n, ptrdiff_t count) except -1:
+    """Ctrl-C guard (interrupt.h) for factorizations of 1e9+ multiply-adds; their GEMM updates
+    poll the flag, so a large det/inv/solve answers Ctrl-C within milliseconds."""
+    g.installed = 0
+    if <double>n * <double>n * <double>n * <double>count >= 1e9:
+        interrupt_guard_begin(g)
+    return 0
+
+
 def det_into(cnp.ndarray a, cnp.ndarray out):
     """out[...] = det(a[...]) for a (..., n, n); out C-contiguous with a's batch shape."""
     cdef int dt = kernel_dtype(a), status
@@ -45,8 +54,11 @@ def det_into(cnp.ndarray a, cnp.ndarray out):
     cdef ptrdiff_t rs = _core_stride(a, 2), cs = _core_stride(a, 1)
     cdef const char *pa = <const char *>cnp.PyArray_DATA(a)
     cdef void *po = cnp.PyArray_DATA(out)
+    cdef cyl_interrupt_guard guard
+    _guard_long_factorization(&guard, n, it.count)
     with nogil:
         status = cyl_det(dt, n, pa, rs, cs, &it, po)
+    interrupt_guard_end(&guard)
     check_status(status, "cylinalg.det")
 
 
@@ -59,8 +71,11 @@ def slogdet_into(cnp.ndarray a, cnp.ndarray sign, cnp.ndarray logabs):
     cdef const char *pa = <const char *>cnp.PyArray_DATA(a)
     cdef void *ps = cnp.PyArray_DATA(sign)
     cdef void *pl = cnp.PyArray_DATA(logabs)
+    cdef cyl_interrupt_guard guard
+    _guard_long_factorization(&guard, n, it.count)
     with nogil:
         status = cyl_slogdet(dt, n, pa, rs, cs, &it, ps, pl)
+    interrupt_guard_end(&guard)
     check_status(status, "cylinalg.slogdet")
 
 
@@ -76,8 +91,11 @@ def inv_into(cnp.ndarray a, cnp.ndarray out, cnp.ndarray info, object rcond):
     cdef void *po = cnp.PyArray_DATA(out)
     cdef int *pi = <int *>cnp.PyArray_DATA(info)
     cdef void *pr = _data_or_null(rcond)
+    cdef cyl_interrupt_guard guard
+    _guard_long_factorization(&guard, n, it.count)
     with nogil:
         status = cyl_inv(dt, n, pa, rs, cs, &it, po, pi, pr)
+    interrupt_guard_end(&guard)
     check_status(status, "cylinalg.inv")
 
 
@@ -96,8 +114,11 @@ def solve_into(cnp.ndarray a, cnp.ndarray b, cnp.ndarray x, cnp.ndarray info, ob
     cdef void *px = cnp.PyArray_DATA(x)
     cdef int *pi = <int *>cnp.PyArray_DATA(info)
     cdef void *pr = _data_or_null(rcond)
+    cdef cyl_interrupt_guard guard
+    _guard_long_factorization(&guard, n, it.count)
     with nogil:
         status = cyl_solve(dt, n, k, pa, rsa, csa, pb, rsb, csb, &it, px, pi, pr)
+    interrupt_guard_end(&guard)
     check_status(status, "cylinalg.solve")
 
 
@@ -114,8 +135,11 @@ def lu_factor_into(cnp.ndarray a, cnp.ndarray lu, cnp.ndarray piv, cnp.ndarray i
     cdef void *pl = cnp.PyArray_DATA(lu)
     cdef int64_t *pp = <int64_t *>cnp.PyArray_DATA(piv)
     cdef int *pi = <int *>cnp.PyArray_DATA(info)
+    cdef cyl_interrupt_guard guard
+    _guard_long_factorization(&guard, min(m, n), it.count)
     with nogil:
         status = cyl_lu_factor(dt, m, n, pa, rs, cs, &it, pl, pp, pi)
+    interrupt_guard_end(&guard)
     check_status(status, "cylinalg.lu_factor")
 
 
