@@ -223,8 +223,11 @@ LANES_INLINE unsigned LFN(lanes_solve)(int n, const LR *const *am, ptrdiff_t rs,
         y[j] = s;
         bound = V_MAX(bound, s);
     }
-    LV clear = V_AND(fin, V_CMP(V_MUL(anorm, bound), V_SET1((LR)(1.0 / (16.0 * LEPS))), _CMP_LE_OQ));
-    V_STOREU(rcond, V_DIV(V_DIV(one, anorm), bound));
+    LV prod = V_MUL(anorm, bound);
+    LV clear = V_AND(fin, V_CMP(prod, V_SET1((LR)(1.0 / (16.0 * LEPS))), _CMP_LE_OQ));
+    /* one division: only cleared lanes keep this value (finite product); the plain path
+     * recomputes the others */
+    V_STOREU(rcond, V_DIV(one, prod));
     LV ok = V_ANDNOT(zp, clear);
     return (unsigned)V_MOVEMASK(ok) ^ ((1u << LW) - 1);
 }

@@ -80,6 +80,8 @@ def _check_info(fname, info, check):
 def _warn_conditioning(fname, rcond, dtype, info):
     """LinAlgWarning for regular matrices whose reciprocal condition estimate is below eps."""
     eps = np.finfo(dtype).eps
+    if not (rcond < eps).any():  # the common case in one pass (singular matrices have rcond 0)
+        return
     bad = (rcond < eps) & (info == 0)
     if not bad.any():
         return
