@@ -39,7 +39,7 @@ void cyl_gemm_ref_kernels(cyl_gemm_kernel out[4]) {
         out[i].nr = REF_NR;
         out[i].mc = 128;
         out[i].kc = 256;
-        out[i].nc = 2048;
+        out[i].nc = i == CYL_C128 ? 1024 : 2048; /* B panel <= 4 MiB */
         out[i].small_max = 12 * 12 * 12;
         out[i].tall_kmax = 0;
         out[i].name = "ref 4x4";

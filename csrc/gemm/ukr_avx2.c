@@ -258,7 +258,10 @@ static void ukr_c_3x8(ptrdiff_t k, const void *alpha_, const void *ap_, const vo
 
 /* Blocking for Zen 3/4 (32 KiB L1d, 512 KiB-1 MiB L2, 32 MiB L3): the B sliver (kc x nr) and
  * two A slivers stay in L1, the mc x kc A block in a fraction of L2, the kc x nc B panel in L3.
- * float64 MC: 72 beat 96/120/144 by 1-4% at n = 512..2048 (huge-page workspace, same run). */
+ * float64 MC: 72 beat 96/120/144 by 1-4% at n = 512..2048 (huge-page workspace, same run).
+ * NC keeps every B panel at 4 MiB (2048 x 256 doubles; 2720 x 384 floats; 1024 x 256 complex128;
+ * 2048 x 256 complex64): halving the complex and float32 panels cost nothing measurable
+ * (_kernels._gemm_set_blocking, interleaved with numpy in one process, n = 1024 and 2048). */
 void cyl_gemm_avx2_kernels(cyl_gemm_kernel out[4]) {
     out[CYL_F64].ukr = ukr_d_6x8;
     out[CYL_F64].mr = D_MR; out[CYL_F64].nr = D_NR;
@@ -266,15 +269,15 @@ void cyl_gemm_avx2_kernels(cyl_gemm_kernel out[4]) {
     out[CYL_F64].name = "avx2 6x8";
     out[CYL_F32].ukr = ukr_s_6x16;
     out[CYL_F32].mr = S_MR; out[CYL_F32].nr = S_NR;
-    out[CYL_F32].mc = 168; out[CYL_F32].kc = 384; out[CYL_F32].nc = 4080;
+    out[CYL_F32].mc = 168; out[CYL_F32].kc = 384; out[CYL_F32].nc = 2720;
     out[CYL_F32].name = "avx2 6x16";
     out[CYL_C128].ukr = ukr_z_3x4;
     out[CYL_C128].mr = Z_MR; out[CYL_C128].nr = Z_NR;
-    out[CYL_C128].mc = 72; out[CYL_C128].kc = 256; out[CYL_C128].nc = 2040;
+    out[CYL_C128].mc = 72; out[CYL_C128].kc = 256; out[CYL_C128].nc = 1024;
     out[CYL_C128].name = "avx2 3x4 (complex)";
     out[CYL_C64].ukr = ukr_c_3x8;
     out[CYL_C64].mr = C_MR; out[CYL_C64].nr = C_NR;
-    out[CYL_C64].mc = 144; out[CYL_C64].kc = 256; out[CYL_C64].nc = 4080;
+    out[CYL_C64].mc = 144; out[CYL_C64].kc = 256; out[CYL_C64].nc = 2048;
     out[CYL_C64].name = "avx2 3x8 (complex)";
     for (int i = 0; i < 4; i++) out[i].small_max = 12 * 12 * 12; /* measured crossover */
     cyl_gemm_small_avx2_kernels(out);
