@@ -221,7 +221,9 @@ LANES_INLINE void transpose8_s(__m256 r[8]) {
 /* p[0..cnt-1] (cnt <= 4) into a 128-bit vector, zeros above, from 64/32-bit loads */
 static inline __m128 load_quarter_s(const float *p, int cnt) {
     if (cnt == 4) return _mm_loadu_ps(p);
-    __m128 v = cnt >= 2 ? _mm_castpd_ps(_mm_load_sd((const double *)(const void *)p)) : _mm_setzero_ps();
+    /* 64-bit load through the unaligned-integer intrinsic: a float row is only 4-byte aligned,
+     * and _mm_load_sd dereferences a double pointer (UBSan: misaligned load) */
+    __m128 v = cnt >= 2 ? _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)p)) : _mm_setzero_ps();
     if (cnt & 1) v = _mm_insert_ps(v, _mm_load_ss(p + cnt - 1), (cnt - 1) << 4);
     return v;
 }
