@@ -3,32 +3,17 @@
 #include <math.h>
 #include <immintrin.h>
 #include "blas1/blas1.h"
+#include "cylinalg/avx2_dot.h"
 
 #define LOOPS_NAME(x) strided_##x
 #define MADD(a, b, c) fma((a), (b), (c))
 #define LOOPS_NO_TABLE
 #include "blas1_loops.tmpl.h"
 
-static inline double hsum4(__m256d v) {
-    __m128d lo = _mm256_castpd256_pd128(v), hi = _mm256_extractf128_pd(v, 1);
-    lo = _mm_add_pd(lo, hi);
-    return _mm_cvtsd_f64(_mm_add_sd(lo, _mm_unpackhi_pd(lo, lo)));
-}
 
 static double dot_d(ptrdiff_t n, const double *x, ptrdiff_t incx, const double *y, ptrdiff_t incy) {
     if (incx != 1 || incy != 1) return strided_dot_d(n, x, incx, y, incy);
-    __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
-    ptrdiff_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        a0 = _mm256_fmadd_pd(_mm256_loadu_pd(x + i), _mm256_loadu_pd(y + i), a0);
-        a1 = _mm256_fmadd_pd(_mm256_loadu_pd(x + i + 4), _mm256_loadu_pd(y + i + 4), a1);
-        a2 = _mm256_fmadd_pd(_mm256_loadu_pd(x + i + 8), _mm256_loadu_pd(y + i + 8), a2);
-        a3 = _mm256_fmadd_pd(_mm256_loadu_pd(x + i + 12), _mm256_loadu_pd(y + i + 12), a3);
-    }
-    for (; i + 4 <= n; i += 4) a0 = _mm256_fmadd_pd(_mm256_loadu_pd(x + i), _mm256_loadu_pd(y + i), a0);
-    double s = hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
-    for (; i < n; i++) s = fma(x[i], y[i], s);
-    return s;
+    return cyl_avx2_dot_d(n, x, y);
 }
 
 static double dot_s(ptrdiff_t n, const float *x, ptrdiff_t incx, const float *y, ptrdiff_t incy) {
@@ -43,7 +28,7 @@ static double dot_s(ptrdiff_t n, const float *x, ptrdiff_t incx, const float *y,
         a2 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(xw)), _mm256_cvtps_pd(_mm256_castps256_ps128(yw)), a2);
         a3 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(xw, 1)), _mm256_cvtps_pd(_mm256_extractf128_ps(yw, 1)), a3);
     }
-    double s = hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
+    double s = cyl_avx2_hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
     for (; i < n; i++) s = fma((double)x[i], (double)y[i], s);
     return s;
 }
@@ -112,7 +97,7 @@ static double sumsq_d(ptrdiff_t n, const double *x, ptrdiff_t incx, double scale
         __m256d v0 = _mm256_mul_pd(_mm256_loadu_pd(x + i), sc);
         a0 = _mm256_fmadd_pd(v0, v0, a0);
     }
-    double s = hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
+    double s = cyl_avx2_hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
     for (; i < n; i++) { /* tail inline: a call to the strided loop costs more than a short row */
         double v = x[i] * scale;
         s = fma(v, v, s);
@@ -131,7 +116,7 @@ static double sumsq_s(ptrdiff_t n, const float *x, ptrdiff_t incx) {
         a0 = _mm256_fmadd_pd(v0, v0, a0); a1 = _mm256_fmadd_pd(v1, v1, a1);
         a2 = _mm256_fmadd_pd(v2, v2, a2); a3 = _mm256_fmadd_pd(v3, v3, a3);
     }
-    double s = hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
+    double s = cyl_avx2_hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
     for (; i < n; i++) s = fma((double)x[i], (double)x[i], s);
     return s;
 }
@@ -147,7 +132,7 @@ static double asum_d(ptrdiff_t n, const double *x, ptrdiff_t incx) {
         a2 = _mm256_add_pd(a2, _mm256_and_pd(_mm256_loadu_pd(x + i + 8), absmask));
         a3 = _mm256_add_pd(a3, _mm256_and_pd(_mm256_loadu_pd(x + i + 12), absmask));
     }
-    double s = hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
+    double s = cyl_avx2_hsum4(_mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
     for (; i < n; i++) s += fabs(x[i]);
     return s;
 }
@@ -162,7 +147,7 @@ static double asum_s(ptrdiff_t n, const float *x, ptrdiff_t incx) {
         a0 = _mm256_add_pd(a0, _mm256_and_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v)), absmask));
         a1 = _mm256_add_pd(a1, _mm256_and_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)), absmask));
     }
-    double s = hsum4(_mm256_add_pd(a0, a1));
+    double s = cyl_avx2_hsum4(_mm256_add_pd(a0, a1));
     for (; i < n; i++) s += fabs((double)x[i]);
     return s;
 }

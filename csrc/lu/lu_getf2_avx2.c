@@ -8,6 +8,7 @@
 #include <immintrin.h>
 #include <math.h>
 #include <stddef.h>
+#include "cylinalg/avx2_dot.h"
 #include "cylinalg/dispatch.h"
 
 /* Row of the largest |a_ik|, i in k0..m-1 (first on ties; NaN never wins), as the plain path. */
@@ -155,24 +156,6 @@ static ptrdiff_t getf2_d(ptrdiff_t m, ptrdiff_t n, void *a_, ptrdiff_t lda, ptrd
     return info;
 }
 
-/* sum_p a[p] x[p] with four vector accumulators (fixed order: depends on nothing but the data) */
-static inline double dot_d(ptrdiff_t len, const double *a, const double *x) {
-    __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-    ptrdiff_t p = 0;
-    for (; p + 16 <= len; p += 16) {
-        s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + p), _mm256_loadu_pd(x + p), s0);
-        s1 = _mm256_fmadd_pd(_mm256_loadu_pd(a + p + 4), _mm256_loadu_pd(x + p + 4), s1);
-        s2 = _mm256_fmadd_pd(_mm256_loadu_pd(a + p + 8), _mm256_loadu_pd(x + p + 8), s2);
-        s3 = _mm256_fmadd_pd(_mm256_loadu_pd(a + p + 12), _mm256_loadu_pd(x + p + 12), s3);
-    }
-    for (; p + 4 <= len; p += 4) s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + p), _mm256_loadu_pd(x + p), s0);
-    __m256d s = _mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3));
-    __m128d h = _mm_add_pd(_mm256_castpd256_pd128(s), _mm256_extractf128_pd(s, 1));
-    double r = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
-    for (; p < len; p++) r = fma(a[p], x[p], r);
-    return r;
-}
-
 /* y[p] -= c * u[p], p < len */
 static inline void axpy_d(ptrdiff_t len, double c, const double *u, double *y) {
     __m256d vc = _mm256_set1_pd(c);
@@ -196,10 +179,10 @@ static void solve_vec_d(ptrdiff_t n, const void *lu_, ptrdiff_t ld, const ptrdif
             ptrdiff_t p = ipiv[k];
             if (p != k) { double t = x[k]; x[k] = x[p]; x[p] = t; }
         }
-        for (ptrdiff_t i = 1; i < n; i++) x[i] -= dot_d(i, lu + i * ld, x);
+        for (ptrdiff_t i = 1; i < n; i++) x[i] -= cyl_avx2_dot_d(i, lu + i * ld, x);
         for (ptrdiff_t i = n - 1; i >= 0; i--) {
             const double *ui = lu + i * ld;
-            x[i] = (x[i] - dot_d(n - 1 - i, ui + i + 1, x + i + 1)) / ui[i];
+            x[i] = (x[i] - cyl_avx2_dot_d(n - 1 - i, ui + i + 1, x + i + 1)) / ui[i];
         }
         return;
     }

@@ -2,6 +2,8 @@
 # operands validated by linalg.py and C-contiguous outputs; the *_small functions are the
 # per-call fast paths for one plain 2-d ndarray (they return None to send anything unusual,
 # singular or ill-conditioned through the general Python path).
+from libc.string cimport memcpy
+
 cdef extern from "lu/lu.h":
     int cyl_det(int dt, ptrdiff_t n, const char *a, ptrdiff_t rsa, ptrdiff_t csa,
                 const cyl_batch *it, void *det) nogil
@@ -215,6 +217,16 @@ cdef inline void _single(cyl_batch *it, int nops) noexcept nogil:
         it.offset[i] = 0
 
 
+cdef inline double _kernel_rcond(double *storage, int dt) noexcept:
+    """The rcond a kernel wrote at storage in the dtype's real type (float for float32 and
+    complex64), read without type punning (memcpy: the compiler may not alias float and double)."""
+    cdef float single
+    if dt == DT_F32 or dt == DT_C64:
+        memcpy(&single, storage, sizeof(float))
+        return single
+    return storage[0]
+
+
 def det_small(object a):
     """det of one 2-d square ndarray of a kernel dtype, or None."""
     cdef int dt = _small_dtype(a)
@@ -265,8 +277,8 @@ def inv_small(object a):
         with nogil:
             status = cyl_inv(dt, n, pa, rs, cs, &it, po, &info, &rcond)
     check_status(status, "cylinalg.inv")
+    rcond = _kernel_rcond(&rcond, dt)
     if dt == DT_F32 or dt == DT_C64:
-        rcond = (<float *>&rcond)[0]
         if info or not rcond >= _EPS32:
             return None
     elif info or not rcond >= _EPS64:
@@ -305,8 +317,8 @@ def solve_small(object a, object b):
         with nogil:
             status = cyl_solve(dt, n, k, pa, rs, cs, pb, rsb, csb, &it, po, &info, &rcond)
     check_status(status, "cylinalg.solve")
+    rcond = _kernel_rcond(&rcond, dt)
     if dt == DT_F32 or dt == DT_C64:
-        rcond = (<float *>&rcond)[0]
         if info or not rcond >= _EPS32:
             return None
     elif info or not rcond >= _EPS64:
