@@ -33,8 +33,10 @@ export LD_PRELOAD="$preload"
 # allocator_may_return_null: the huge-shape tests ask for 32 TiB and expect MemoryError (ASan
 # still prints a "failed to allocate" WARNING for each: expected, not a report).  Any real
 # report goes to stderr and aborts the process, so the run fails.
-export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:abort_on_error=1:halt_on_error=1:${ASAN_OPTIONS:-}"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+# Reports also go to files: pytest captures fd 2 during a test, and an aborted process never
+# prints what it captured (a run once failed with no report in sight).
+export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:abort_on_error=1:halt_on_error=1:log_path=$WORK/asan-report:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$WORK/ubsan-report:${UBSAN_OPTIONS:-}"
 export PYTHONPATH="$WORK/src"
 export PYTHONFAULTHANDLER=1
 export CYLINALG_UNDER_SANITIZER=1  # tests/test_leaks.py: RSS is meaningless under ASan
@@ -56,5 +58,12 @@ if [[ -n "${FUZZ_MINUTES:-}" ]]; then
     echo "== fuzzing $FUZZ_MINUTES min under the sanitizers"
     python3 benchmarks/fuzz.py --minutes "$FUZZ_MINUTES" --crash-dir "$WORK/fuzz-crashes" || status=$?
 fi
+for report in "$WORK"/asan-report* "$WORK"/ubsan-report*; do
+    [[ -e "$report" ]] || continue
+    # ASan's "failed to allocate" warnings come from the MemoryError tests (expected)
+    if grep -qv "failed to allocate" "$report"; then
+        echo "== report $report:"; cat "$report"; status=1
+    fi
+done
 echo "== sanitize.sh: $([[ $status == 0 ]] && echo "clean (no ASan/UBSan report)" || echo "FAILED (status $status)")"
 exit $status

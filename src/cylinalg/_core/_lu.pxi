@@ -236,6 +236,8 @@ def det_small(object a):
     cdef ptrdiff_t n = _small_square(arr)
     if n < 0:
         return None
+    cdef cyl_interrupt_guard guard
+    guard.installed = 0
     cdef cyl_batch it
     _single(&it, 1)
     cdef double buf[2]
@@ -245,8 +247,10 @@ def det_small(object a):
     if n <= 16:
         status = cyl_det(dt, n, pa, rs, cs, &it, buf)
     else:
+        _guard_long_factorization(&guard, n, 1)
         with nogil:
             status = cyl_det(dt, n, pa, rs, cs, &it, buf)
+        interrupt_guard_end(&guard)
     check_status(status, "cylinalg.det")
     return PyArray_Scalar(buf, arr.dtype, arr)
 
@@ -260,6 +264,8 @@ def inv_small(object a):
     cdef ptrdiff_t n = _small_square(arr)
     if n < 0:
         return None
+    cdef cyl_interrupt_guard guard
+    guard.installed = 0
     cdef cyl_batch it
     _single(&it, 1)
     cdef cnp.npy_intp dims[2]
@@ -274,8 +280,10 @@ def inv_small(object a):
     if n <= 16:
         status = cyl_inv(dt, n, pa, rs, cs, &it, po, &info, &rcond)
     else:
+        _guard_long_factorization(&guard, n, 1)
         with nogil:
             status = cyl_inv(dt, n, pa, rs, cs, &it, po, &info, &rcond)
+        interrupt_guard_end(&guard)
     check_status(status, "cylinalg.inv")
     rcond = _kernel_rcond(&rcond, dt)
     if dt == DT_F32 or dt == DT_C64:
@@ -302,6 +310,8 @@ def solve_small(object a, object b):
         return None
     cdef ptrdiff_t k = 1 if bnd == 1 else cnp.PyArray_DIM(barr, 1)
     cdef ptrdiff_t rsb = _core_stride(barr, bnd), csb = 0 if bnd == 1 else _core_stride(barr, 1)
+    cdef cyl_interrupt_guard guard
+    guard.installed = 0
     cdef cyl_batch it
     _single(&it, 2)
     cdef cnp.ndarray out = cnp.PyArray_EMPTY(bnd, cnp.PyArray_DIMS(barr), cnp.PyArray_TYPE(arr), 0)
@@ -314,8 +324,10 @@ def solve_small(object a, object b):
     if n <= 16 and k <= 16:
         status = cyl_solve(dt, n, k, pa, rs, cs, pb, rsb, csb, &it, po, &info, &rcond)
     else:
+        _guard_long_factorization(&guard, n, 1)
         with nogil:
             status = cyl_solve(dt, n, k, pa, rs, cs, pb, rsb, csb, &it, po, &info, &rcond)
+        interrupt_guard_end(&guard)
     check_status(status, "cylinalg.solve")
     rcond = _kernel_rcond(&rcond, dt)
     if dt == DT_F32 or dt == DT_C64:
