@@ -106,7 +106,3 @@ void cyl_workspace_put(void *p) {
     for (int i = 0; i < CYL_WS_SLOTS && p != NULL; i++) p = ws_exchange(&g_ws_slots[i], p);
     ws_free(p); /* every slot was full: the displaced (or this) block goes back to the system */
 }
-
-void cyl_workspace_trim(void) {
-    for (int i = 0; i < CYL_WS_SLOTS; i++) ws_free(ws_exchange(&g_ws_slots[i], NULL));
-}

@@ -309,22 +309,19 @@ CYL_DEFINE_STACK_TINY(stack_c_tiny, TINY_CASES_12)
 
 /* complex stacks up to 12x12 with contiguous rows of B and C; the template's loops otherwise
  * (including its unrolled 2x2 and 3x3 squares). */
-static void stack_z_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
-                         ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
-                         char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
-    if (csb == 1 && csc == 1 && m <= 12 && n <= 12 && k <= 12 && !(m == n && n == k && m <= 3 && !conja))
-        stack_z_tiny(conja, m, n, k, a, rsa, csa, b, rsb, c, rsc, it);
-    else
-        cyl_gemm_stack_z_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
-}
-static void stack_c_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
-                         ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
-                         char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
-    if (csb == 1 && csc == 1 && m <= 12 && n <= 12 && k <= 12 && !(m == n && n == k && m <= 3 && !conja))
-        stack_c_tiny(conja, m, n, k, a, rsa, csa, b, rsb, c, rsc, it);
-    else
-        cyl_gemm_stack_c_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
-}
+#define CYL_DEFINE_STACK_COMPLEX(NAME, TINY, TEMPLATE)                                           \
+    static void NAME(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,            \
+                     ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,   \
+                     char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {              \
+        if (csb == 1 && csc == 1 && m <= 12 && n <= 12 && k <= 12 &&                             \
+            !(m == n && n == k && m <= 3 && !conja))                                             \
+            TINY(conja, m, n, k, a, rsa, csa, b, rsb, c, rsc, it);                               \
+        else                                                                                     \
+            TEMPLATE(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);                 \
+    }
+CYL_DEFINE_STACK_COMPLEX(stack_z_avx2, stack_z_tiny, cyl_gemm_stack_z_avx2)
+CYL_DEFINE_STACK_COMPLEX(stack_c_avx2, stack_c_tiny, cyl_gemm_stack_c_avx2)
+#undef CYL_DEFINE_STACK_COMPLEX
 
 /* float64 4x4 stacks with contiguous rows of B and C: one ymm per row of C,
  * C[i,:] = sum_p A[i,p] * B[p,:], 16 FMAs per matrix. */

@@ -48,10 +48,9 @@ void cyl_aligned_free(void *p);
 
 /* Workspace for blocked kernels: count*size bytes, 64-byte aligned (2 MiB aligned and advised
  * for huge pages when large), taken from a small cache of released blocks.  Give it back with
- * cyl_workspace_put; cyl_workspace_trim frees the cached blocks.  NULL on overflow/failure. */
+ * cyl_workspace_put.  NULL on overflow/failure. */
 void *cyl_workspace_get(size_t count, size_t size);
 void cyl_workspace_put(void *p);
-void cyl_workspace_trim(void);
 
 /* Overflow-checked count*size; returns 0 on overflow (callers treat 0 as failure
  * only when count and size are both non-zero). */
