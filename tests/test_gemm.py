@@ -142,6 +142,24 @@ def test_bitwise_reproducible_per_thread_count(dtype, rng):
         _check(outs[0], _ref(1.0, a, b, 0.0, outs[0]), a, b, dtype)
 
 
+@pytest.mark.parametrize("threads", [2, 3, 4])
+def test_threaded_row_blocks_cover_every_row_once(threads, rng, force_packed):
+    """With several threads the last rows of each round go in smaller blocks: for m around the
+    block boundaries every row of C is computed once, bitwise as with one thread."""
+    mc, mr = _blocking(np.float64)["mc"], _blocking(np.float64)["mr"]
+    k, n = 300, 700  # 2*m*k*n >= 4e6 from m = 10 on: the threaded driver runs
+    b = random_array(rng, (k, n), np.float64)
+    for m in sorted({10, mr + 5, mc - 1, mc, mc + 1, 2 * mc - 1, 2 * mc + mr + 1,
+                     threads * mc, threads * mc + 1, (threads + 1) * mc + 3, 7 * mc + 5}):
+        a = random_array(rng, (m, k), np.float64)
+        one, many = np.full((m, n), np.nan), np.full((m, n), np.nan)
+        _kernels.gemm(1.0, a, b, 0.0, one, nthreads=1)
+        _kernels.gemm(1.0, a, b, 0.0, many, nthreads=threads)
+        assert np.array_equal(one, many), m
+        if m == mc + 1:  # and right (one m is enough: the rest are bitwise the same path)
+            _check(many, _ref(1.0, a, b, 0.0, many), a, b, np.float64)
+
+
 def test_fma_peak_probe():
     flops, checksum = _kernels._fma_peak_run(1000)
     assert flops >= 0 and np.isfinite(checksum)
