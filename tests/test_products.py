@@ -92,6 +92,29 @@ def test_out(dtype, rng):
     _close(out_f, a[0] @ b)
 
 
+@pytest.mark.parametrize("shape", [(4, 4), (3, 6, 5), (2, 200, 90)], ids=["tiny", "stack", "packed"])
+def test_out_written_in_place_any_layout(dtype, shape, rng):
+    """An out= of the result's dtype gets the product directly, in any layout, and an out that
+    overlaps an operand still gives numpy's answer."""
+    a = random_array(rng, shape, dtype)
+    b = random_array(rng, shape[:-2] + (shape[-1], shape[-1]), dtype)
+    want = cla.matmul(a, b)
+    big = np.full(tuple(2 * s for s in want.shape), np.nan, dtype=dtype)
+    outs = {"C": np.empty_like(want), "F": np.asfortranarray(np.empty_like(want)),
+            "strided": big[(slice(None, None, 2),) * want.ndim],
+            "negative": big[(slice(None, None, -2),) * want.ndim],
+            "transposed": np.empty(want.shape[::-1], dtype).T}
+    for name, out in outs.items():
+        out[...] = np.nan
+        assert cla.matmul(a, b, out=out) is out, name
+        _close(out, want, dtype)
+    a_copy = a.copy()
+    a_view = a_copy[..., :, : shape[-1]]  # square: the product overwrites its own operand
+    want_sq = cla.matmul(a_view.copy(), b)
+    cla.matmul(a_view, b, out=a_view)
+    _close(a_view, want_sq, dtype)
+
+
 def test_out_errors(rng):
     a, b = rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
     with pytest.raises(TypeError):  # numpy's same_kind rule: float into int

@@ -37,8 +37,35 @@ cdef inline bint _kernel_operand(cnp.ndarray x, int typenum):
     return cnp.PyArray_STRIDE(x, nd - 1) % isz == 0 and cnp.PyArray_STRIDE(x, nd - 2) % isz == 0
 
 
-cdef cnp.ndarray _matmul_arrays(cnp.ndarray a, cnp.ndarray b, bint conj_a):
-    """op(a) @ b for kernel-ready stacked a (..., m, k), b (..., k, n) of one kernel dtype."""
+cdef bint _may_overlap(cnp.ndarray x, cnp.ndarray y):
+    """Whether the byte ranges spanned by x and y intersect (a cheap, conservative
+    numpy.may_share_memory)."""
+    cdef ptrdiff_t xlo = 0, xhi = 0, ylo = 0, yhi = 0, span
+    cdef int i
+    if cnp.PyArray_SIZE(x) == 0 or cnp.PyArray_SIZE(y) == 0:
+        return False
+    for i in range(cnp.PyArray_NDIM(x)):
+        span = cnp.PyArray_STRIDE(x, i) * (cnp.PyArray_DIM(x, i) - 1)
+        if span < 0:
+            xlo += span
+        else:
+            xhi += span
+    for i in range(cnp.PyArray_NDIM(y)):
+        span = cnp.PyArray_STRIDE(y, i) * (cnp.PyArray_DIM(y, i) - 1)
+        if span < 0:
+            ylo += span
+        else:
+            yhi += span
+    cdef char *px = <char *>cnp.PyArray_DATA(x)
+    cdef char *py = <char *>cnp.PyArray_DATA(y)
+    return px + xlo < py + yhi + cnp.PyArray_ITEMSIZE(y) and py + ylo < px + xhi + cnp.PyArray_ITEMSIZE(x)
+
+
+cdef cnp.ndarray _matmul_arrays(cnp.ndarray a, cnp.ndarray b, bint conj_a, cnp.ndarray out=None):
+    """op(a) @ b for kernel-ready stacked a (..., m, k), b (..., k, n) of one kernel dtype.
+    out, if given, is a kernel-ready, writeable array of that dtype that overlaps neither
+    operand; the product goes straight into it when its shape is the result's (returns None
+    when it is not, for the caller's fallback)."""
     cdef int nda = cnp.PyArray_NDIM(a), ndb = cnp.PyArray_NDIM(b)
     cdef ptrdiff_t m = cnp.PyArray_DIM(a, nda - 2), k = cnp.PyArray_DIM(a, nda - 1)
     cdef ptrdiff_t n = cnp.PyArray_DIM(b, ndb - 1)
@@ -58,12 +85,24 @@ cdef cnp.ndarray _matmul_arrays(cnp.ndarray a, cnp.ndarray b, bint conj_a):
     dims[it.ndim] = m
     dims[it.ndim + 1] = n
     cdef cnp.ndarray c
-    try:
-        c = cnp.PyArray_EMPTY(it.ndim + 2, dims, typenum, 0)
-    except ValueError as exc:
-        raise MemoryError(f"cylinalg.matmul: result of shape {tuple(dims[i] for i in range(it.ndim + 2))} "
-                          f"is too large") from exc
-    cyl_batch_set_contiguous(&it, 2, m * n * isz)
+    cdef ptrdiff_t rsc = n, csc = 1
+    if out is not None:
+        if cnp.PyArray_NDIM(out) != it.ndim + 2:
+            return None
+        for i in range(it.ndim + 2):
+            if cnp.PyArray_DIM(out, i) != dims[i]:
+                return None
+        c = out
+        batch_setup(&it, "cylinalg.matmul", 3, a, 2, b, 2, c, 2)  # out's own batch strides
+        rsc = cnp.PyArray_STRIDE(c, it.ndim) // isz
+        csc = cnp.PyArray_STRIDE(c, it.ndim + 1) // isz
+    else:
+        try:
+            c = cnp.PyArray_EMPTY(it.ndim + 2, dims, typenum, 0)
+        except ValueError as exc:
+            raise MemoryError(f"cylinalg.matmul: result of shape {tuple(dims[i] for i in range(it.ndim + 2))} "
+                              f"is too large") from exc
+        cyl_batch_set_contiguous(&it, 2, m * n * isz)
     cdef ptrdiff_t rsa = cnp.PyArray_STRIDE(a, nda - 2) // isz, csa = cnp.PyArray_STRIDE(a, nda - 1) // isz
     cdef ptrdiff_t rsb = cnp.PyArray_STRIDE(b, ndb - 2) // isz, csb = cnp.PyArray_STRIDE(b, ndb - 1) // isz
     cdef const char *pa = <const char *>cnp.PyArray_DATA(a)
@@ -75,12 +114,12 @@ cdef cnp.ndarray _matmul_arrays(cnp.ndarray a, cnp.ndarray b, bint conj_a):
     cdef cyl_interrupt_guard guard
     guard.installed = 0
     if work < 4096 and it.count < 64:  # tiny: releasing the GIL costs more than the product
-        status = cyl_gemm_batched(dt, ca, m, n, k, pa, rsa, csa, pb, rsb, csb, pc, n, 1, &it, 0)
+        status = cyl_gemm_batched(dt, ca, m, n, k, pa, rsa, csa, pb, rsb, csb, pc, rsc, csc, &it, 0)
     else:
         if work >= 1e9:  # tens of ms and up: Ctrl-C is worth the guard's two syscalls
             interrupt_guard_begin(&guard)
         with nogil:
-            status = cyl_gemm_batched(dt, ca, m, n, k, pa, rsa, csa, pb, rsb, csb, pc, n, 1, &it, 0)
+            status = cyl_gemm_batched(dt, ca, m, n, k, pa, rsa, csa, pb, rsb, csb, pc, rsc, csc, &it, 0)
         interrupt_guard_end(&guard)
     check_status(status, "cylinalg.matmul")
     return c
@@ -95,7 +134,8 @@ def matmul(a, b, /, out=None):
     b : array_like, shape (..., K, N) or (K,)
     out : ndarray, optional
         Where to write the result; must have the result's shape and a dtype the result can be
-        cast to under numpy's ``same_kind`` rule.
+        cast to under numpy's ``same_kind`` rule.  An ``out`` of the result's own dtype that
+        does not overlap ``a`` or ``b`` is written directly, with no temporary.
 
     Returns
     -------
@@ -105,12 +145,21 @@ def matmul(a, b, /, out=None):
         follow numpy exactly by calling it.
     """
     cdef int typenum
-    if out is None and type(a) is cnp.ndarray and type(b) is cnp.ndarray:
+    if type(a) is cnp.ndarray and type(b) is cnp.ndarray:
         typenum = cnp.PyArray_TYPE(<cnp.ndarray>a)
         if ((typenum == cnp.NPY_FLOAT64 or typenum == cnp.NPY_FLOAT32 or
              typenum == cnp.NPY_COMPLEX128 or typenum == cnp.NPY_COMPLEX64)
                 and _kernel_operand(<cnp.ndarray>a, typenum) and _kernel_operand(<cnp.ndarray>b, typenum)):
-            return _matmul_arrays(<cnp.ndarray>a, <cnp.ndarray>b, False)
+            if out is None:
+                return _matmul_arrays(<cnp.ndarray>a, <cnp.ndarray>b, False)
+            # out of the same dtype, writeable and apart from the operands: written in place
+            # (anything else goes through a fresh result and a copy, in _matmul_general)
+            if (type(out) is cnp.ndarray and _kernel_operand(<cnp.ndarray>out, typenum)
+                    and cnp.PyArray_ISWRITEABLE(<cnp.ndarray>out)
+                    and not _may_overlap(<cnp.ndarray>out, <cnp.ndarray>a)
+                    and not _may_overlap(<cnp.ndarray>out, <cnp.ndarray>b)):
+                if _matmul_arrays(<cnp.ndarray>a, <cnp.ndarray>b, False, <cnp.ndarray>out) is not None:
+                    return out
     return _matmul_general(a, b, out)
 
 
