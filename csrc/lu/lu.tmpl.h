@@ -1132,6 +1132,19 @@ static int FN(lu_lanes_range)(const FN(lu_lanes_job) *job, ptrdiff_t t0, ptrdiff
     FN(lu_iter_at)(job->it, t0, &local);
     for (ptrdiff_t t = t0; t < t1; t += width) {
         int cnt = (int)CYL_MIN((ptrdiff_t)width, t1 - t);
+        const int d = local.ndim - 1;
+        if (cnt == width && d >= 0 && local.index[d] + width <= local.shape[d]) {
+            /* a whole group along the innermost batch dimension: plain strides */
+            const ptrdiff_t sa = local.strides[0][d], sb = job->b ? local.strides[1][d] : 0;
+            const char *pa = job->a + local.offset[0], *pb = job->b ? job->b + local.offset[1] : NULL;
+            for (int l = 0; l < width; l++) {
+                am[l] = pa + l * sa;
+                bm[l] = pb ? pb + l * sb : NULL;
+            }
+            local.index[d] += width - 1;
+            for (int op = 0; op < local.nops; op++) local.offset[op] += (width - 1) * local.strides[op][d];
+            cyl_batch_next(&local);
+        } else
         for (int l = 0; l < width; l++) {
             if (l < cnt) {
                 am[l] = job->a + local.offset[0];
@@ -1153,6 +1166,7 @@ static int FN(lu_lanes_range)(const FN(lu_lanes_job) *job, ptrdiff_t t0, ptrdiff
         }
         if (job->info)
             for (int l = 0; l < cnt; l++) job->info[t + l] = 0;
+        if (result == 0) continue; /* every lane finished by the kernel */
         for (int l = 0; l < cnt; l++) {
             if (redo >> l & 1u) {
                 int st = FN(lu_lanes_plain_one)(job, t + l);
