@@ -188,7 +188,6 @@ static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrd
                     ic = head_rows + (blk - nhead) * sb;
                     mb = m - ic < sb ? m - ic : sb;
                 }
-                if (mb <= 0) break;
                 FN(pack_a)(conja, mb, kb, a + ic * rsa + pc * csa, rsa, csa, (int)mr, apack);
                 FN(macro_kernel)(kr, mb, nb, kb, alpha, apack, bpack, beta_pc,
                                  c + ic * rsc + jc * csc, rsc, csc);

@@ -37,28 +37,33 @@ cdef inline bint _kernel_operand(cnp.ndarray x, int typenum):
     return cnp.PyArray_STRIDE(x, nd - 1) % isz == 0 and cnp.PyArray_STRIDE(x, nd - 2) % isz == 0
 
 
-cdef bint _may_overlap(cnp.ndarray x, cnp.ndarray y):
-    """Whether the byte ranges spanned by x and y intersect (a cheap, conservative
-    numpy.may_share_memory)."""
-    cdef ptrdiff_t xlo = 0, xhi = 0, ylo = 0, yhi = 0, span
+cdef inline void _byte_range(cnp.ndarray x, char **lo, char **hi):
+    """The bytes [lo, hi) that a non-empty x spans, whatever its strides' signs."""
+    cdef char *p = <char *>cnp.PyArray_DATA(x)
+    cdef ptrdiff_t span
     cdef int i
-    if cnp.PyArray_SIZE(x) == 0 or cnp.PyArray_SIZE(y) == 0:
-        return False
+    lo[0] = p
+    hi[0] = p + cnp.PyArray_ITEMSIZE(x)
     for i in range(cnp.PyArray_NDIM(x)):
         span = cnp.PyArray_STRIDE(x, i) * (cnp.PyArray_DIM(x, i) - 1)
         if span < 0:
-            xlo += span
+            lo[0] += span
         else:
-            xhi += span
-    for i in range(cnp.PyArray_NDIM(y)):
-        span = cnp.PyArray_STRIDE(y, i) * (cnp.PyArray_DIM(y, i) - 1)
-        if span < 0:
-            ylo += span
-        else:
-            yhi += span
-    cdef char *px = <char *>cnp.PyArray_DATA(x)
-    cdef char *py = <char *>cnp.PyArray_DATA(y)
-    return px + xlo < py + yhi + cnp.PyArray_ITEMSIZE(y) and py + ylo < px + xhi + cnp.PyArray_ITEMSIZE(x)
+            hi[0] += span
+
+
+cdef bint _may_overlap(cnp.ndarray x, cnp.ndarray y):
+    """Whether the byte ranges of x and y intersect (a cheap, conservative
+    numpy.may_share_memory)."""
+    cdef char *xlo
+    cdef char *xhi
+    cdef char *ylo
+    cdef char *yhi
+    if cnp.PyArray_SIZE(x) == 0 or cnp.PyArray_SIZE(y) == 0:
+        return False
+    _byte_range(x, &xlo, &xhi)
+    _byte_range(y, &ylo, &yhi)
+    return xlo < yhi and ylo < xhi
 
 
 cdef cnp.ndarray _matmul_arrays(cnp.ndarray a, cnp.ndarray b, bint conj_a, cnp.ndarray out=None):
