@@ -401,38 +401,44 @@ def test_small_stack_thread_counts_bitwise_identical(rng, threads):
 # ---- SIMD getf2 / triangular solves (csrc/lu/lu_getf2_avx2.c), padded workspaces -------------
 
 
-@pytest.mark.parametrize("n", [17, 64, 65, 128, 256])
-def test_unblocked_and_padded_sizes_every_level(rng, arch, n):
-    a = _regular(rng, (n, n), np.float64)
-    b = random_array(rng, (n,), np.float64)
-    _close(cla.det(a / 2), np.linalg.det(a / 2), np.float64, 10)
-    _close(cla.slogdet(a)[1], np.linalg.slogdet(a)[1], np.float64, 10)
-    _close(cla.inv(a), np.linalg.inv(a), np.float64, 10)
-    _close(cla.solve(a, b), np.linalg.solve(a, b), np.float64, 10)
-    B = random_array(rng, (n, 5), np.float64)  # several right-hand sides: the TRSM kernels
-    _close(cla.solve(a, B), np.linalg.solve(a, B), np.float64, 10)
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.complex64])
+@pytest.mark.parametrize("n", [17, 33, 64, 65, 128, 256])
+def test_unblocked_and_padded_sizes_every_level(rng, arch, n, dtype):
+    """Every kernel level (SIMD getf2, TRSM and vector solves for float64 and both complex
+    types) against numpy/scipy: whole unblocked blocks, recursive panels, padded rows."""
+    a = _regular(rng, (n, n), dtype)
+    b = random_array(rng, (n,), dtype)
+    unit = (a / (2 * np.sqrt(n))).astype(dtype)  # det in float32's range
+    _close(cla.det(unit), np.linalg.det(unit), dtype, 10)
+    _close(cla.slogdet(a)[1], np.linalg.slogdet(a)[1], dtype, 10)
+    _close(cla.inv(a), np.linalg.inv(a), dtype, 10)
+    _close(cla.solve(a, b), np.linalg.solve(a, b), dtype, 10)
+    B = random_array(rng, (n, 5), dtype)  # several right-hand sides: the TRSM kernels
+    _close(cla.solve(a, B), np.linalg.solve(a, B), dtype, 10)
     from scipy.linalg import lu_factor, lu_solve
 
-    for trans in (0, 1):
-        _close(cla.lu_solve(cla.lu_factor(a), B, trans=trans), lu_solve(lu_factor(a), B, trans=trans),
-               np.float64, 10)
-    r = rng.standard_normal((n, n - 3))  # rectangular: m > n and, transposed, m < n
+    factors, ref = cla.lu_factor(a), lu_factor(a)
+    for trans in (0, 1, 2):  # one vector: the vector solves (2: conjugate transpose)
+        for rhs in (B, b):
+            _close(cla.lu_solve(factors, rhs, trans=trans), lu_solve(ref, rhs, trans=trans), dtype, 10)
+    r = random_array(rng, (n, n - 3), dtype)  # rectangular: m > n and, transposed, m < n
     for m in (r, r.T):
         lu, piv = cla.lu_factor(m)
         lu2, piv2 = lu_factor(m)
         np.testing.assert_array_equal(piv, piv2)
-        _close(lu, lu2, np.float64, 100)
+        _close(lu, lu2, dtype, 100)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
 @pytest.mark.parametrize("n", [13, 40, 100])
-def test_solve_condition_bound_agrees_with_exact(rng, n):
+def test_solve_condition_bound_agrees_with_exact(rng, n, dtype):
     """solve's rcond (bound first, estimator when it cannot clear) warns exactly where inv's
     exact rcond does, across a stack whose condition crosses 1/eps."""
-    eps = np.finfo(np.float64).eps
-    a = _regular(rng, (30, n, n), np.float64)
+    eps = np.finfo(dtype).eps
+    a = _regular(rng, (30, n, n), dtype)
     scales = np.logspace(0, np.log10(eps) - 4, 30)
     a[:, -1, :] *= scales[:, None]
-    b = random_array(rng, (30, n, 1), np.float64)
+    b = random_array(rng, (30, n, 1), dtype)
     records = []
     for fn in (lambda: cla.inv(a), lambda: cla.solve(a, b)):
         with warnings.catch_warnings(record=True) as w:

@@ -65,15 +65,16 @@ static void FN(lu_laswp)(ptrdiff_t ncols, T *a, ptrdiff_t lda, ptrdiff_t k1, ptr
 #ifndef CYL_LU_UNBLOCKED_N
 #define CYL_LU_UNBLOCKED_N 512 /* with a SIMD getf2: blocks up to this size are not recursed */
 #endif
+/* Complex rank-1 updates stream the block from L2 at each step (no rank-2 trick): beyond what
+ * fits in L1 the recursion's GEMM is faster (n = 256 complex128: 1.1 ms against 1.6 ms). */
+#define CYL_LU_UNBLOCKED_N_COMPLEX 32
 
 /* B (m x n) = L^-1 B, L unit lower triangular m x m.  Recursive: the off-diagonal block goes
  * through GEMM. */
 static int FN(lu_trsm_llu)(ptrdiff_t m, ptrdiff_t n, const T *l, ptrdiff_t ldl, T *b, ptrdiff_t ldb) {
     if (m <= CYL_LU_TRSM_BASE) {
-#if !IS_COMPLEX
         cyl_lu_trsm_fn simd = cyl_kernels()->lu_trsm[DTYPE];
         if (simd) { simd(m, n, l, ldl, b, ldb, 0); return CYL_OK; }
-#endif
         for (ptrdiff_t i = 1; i < m; i++) {
             T *bi = b + i * ldb;
             for (ptrdiff_t p = 0; p < i; p++) {
@@ -97,10 +98,8 @@ static int FN(lu_trsm_llu)(ptrdiff_t m, ptrdiff_t n, const T *l, ptrdiff_t ldl, 
 /* B (m x n) = U^-1 B, U upper triangular m x m (non-unit). */
 static int FN(lu_trsm_lun)(ptrdiff_t m, ptrdiff_t n, const T *u, ptrdiff_t ldu, T *b, ptrdiff_t ldb) {
     if (m <= CYL_LU_TRSM_BASE) {
-#if !IS_COMPLEX
         cyl_lu_trsm_fn simd = cyl_kernels()->lu_trsm[DTYPE];
         if (simd) { simd(m, n, u, ldu, b, ldb, 1); return CYL_OK; }
-#endif
         for (ptrdiff_t i = m - 1; i >= 0; i--) {
             T *bi = b + i * ldb;
             for (ptrdiff_t p = i + 1; p < m; p++) {
@@ -127,7 +126,6 @@ static int FN(lu_trsm_lun)(ptrdiff_t m, ptrdiff_t n, const T *u, ptrdiff_t ldu, 
  * per level.  Returns info (>= 0) or a negative status. */
 static ptrdiff_t FN(lu_getrf)(ptrdiff_t m, ptrdiff_t n, T *a, ptrdiff_t lda, ptrdiff_t *ipiv) {
     ptrdiff_t mn = CYL_MIN(m, n);
-#if !IS_COMPLEX
     /* a SIMD getf2 (dispatch table) takes the base case, and whole blocks small enough that the
      * recursion's TRSM/GEMM calls cost more than they save */
     cyl_lu_getf2_fn simd_getf2 = cyl_kernels()->lu_getf2[DTYPE];
@@ -137,9 +135,9 @@ static ptrdiff_t FN(lu_getrf)(ptrdiff_t m, ptrdiff_t n, T *a, ptrdiff_t lda, ptr
      * 8 * 4096 / lowbit(row bytes) lines of one column. */
     ptrdiff_t row_bytes = lda * (ptrdiff_t)sizeof(T), lowbit = row_bytes & -row_bytes;
     int aliased = m > 8 * 4096 / CYL_MIN(lowbit, (ptrdiff_t)4096);
-    if (simd_getf2 && !aliased && (mn <= CYL_LU_GETRF_BASE || (m <= CYL_LU_UNBLOCKED_N && n <= CYL_LU_UNBLOCKED_N)))
+    const ptrdiff_t whole = IS_COMPLEX ? CYL_LU_UNBLOCKED_N_COMPLEX : CYL_LU_UNBLOCKED_N;
+    if (simd_getf2 && !aliased && (mn <= CYL_LU_GETRF_BASE || (m <= whole && n <= whole)))
         return simd_getf2(m, n, a, lda, ipiv);
-#endif
     if (mn <= CYL_LU_GETRF_BASE) return FN(lu_getf2)(m, n, a, lda, ipiv);
     ptrdiff_t n1 = mn / 2, n2 = n - n1;
     ptrdiff_t info = FN(lu_getrf)(m, n1, a, lda, ipiv);
@@ -184,10 +182,8 @@ CYL_INLINE T FN(lu_dot)(ptrdiff_t len, const T *a, const T *x) {
 
 /* x = A^-1 x for one contiguous vector (no GEMM: O(n^2) with row-wise dot products). */
 static void FN(lu_solve_vec)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *ipiv, T *x) {
-#if !IS_COMPLEX
     cyl_lu_solve_vec_fn simd = cyl_kernels()->lu_solve_vec[DTYPE];
     if (simd) { simd(n, lu, ld, ipiv, x, 0); return; }
-#endif
     for (ptrdiff_t k = 0; k < n; k++) {
         ptrdiff_t p = ipiv[k];
         if (p != k) { T t = x[k]; x[k] = x[p]; x[p] = t; }
@@ -206,10 +202,8 @@ static void FN(lu_solve_vec)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdi
  * inner loops still run along rows of the row-major factors. */
 static void FN(lu_solve_vec_trans)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *ipiv,
                                    T *x, int conj) {
-#if !IS_COMPLEX
     cyl_lu_solve_vec_fn simd = cyl_kernels()->lu_solve_vec[DTYPE];
-    if (simd) { simd(n, lu, ld, ipiv, x, 1); return; }
-#endif
+    if (simd) { simd(n, lu, ld, ipiv, x, conj ? 2 : 1); return; }
     for (ptrdiff_t i = 0; i < n; i++) { /* U^T y = x: forward */
         const T *ui = lu + i * ld;
         T d = conj ? OP(conj)(ui[i]) : ui[i];
@@ -276,8 +270,13 @@ static R FN(lu_rcond)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *i
         if (nrm != nrm) return nrm; /* NaN input: no estimate */
         if (iter > 0 && nrm <= est) break;
         est = nrm;
-        for (ptrdiff_t i = 0; i < n; i++) {
+        for (ptrdiff_t i = 0; i < n; i++) { /* w = sign(x) */
+#if IS_COMPLEX
+            R sq = x[i].re * x[i].re + x[i].im * x[i].im; /* hypot only where this over/underflows */
+            R ax = (sq > (R)1e-30 && sq < (R)1e30) ? (R)sqrt(sq) : OP(abs)(x[i]);
+#else
             R ax = OP(abs)(x[i]);
+#endif
             w[i] = ax == 0 ? OP(one)() : OP(scale)(x[i], (R)1 / ax);
         }
         FN(lu_solve_vec_trans)(n, lu, ld, ipiv, w, 1);
@@ -307,8 +306,20 @@ static R FN(lu_rcond)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *i
     return r;
 }
 
-#if !IS_COMPLEX
+/* Cheap magnitudes bracketing |z| for the bound below: |re| + |im| >= |z| >= (|re| + |im|) / sqrt 2
+ * (hypot per entry would cost as much as the estimator it saves). */
+CYL_INLINE R FN(lu_mag_above)(T z) { return OP(abs1)(z); }
+CYL_INLINE R FN(lu_mag_below)(T z) {
+#if IS_COMPLEX
+    return OP(abs1)(z) * (R)0.7071067;
+#else
+    return OP(abs1)(z);
+#endif
+}
+
+#ifndef CYL_LU_BOUND_MAXN
 #define CYL_LU_BOUND_MAXN 128 /* beyond, the bound below is astronomically loose */
+#endif
 /* An upper bound on ||A^-1||_1 from the factors in O(n^2) (two passes, no division chain
  * through the data): |A^-1| <= M(U)^-1 M(L)^-1 entrywise, M = comparison matrix (|diagonal|,
  * minus |off-diagonal|), so ||A^-1||_1 <= max(M(L)^-T M(U)^-T e).  It proves rcond >= 16 eps
@@ -320,16 +331,16 @@ static R FN(lu_inv_norm_bound)(ptrdiff_t n, const T *lu, ptrdiff_t ld, T *work) 
     for (ptrdiff_t i = 0; i < n; i++) acc[i] = 1;
     for (ptrdiff_t i = 0; i < n; i++) { /* y = M(U)^-T e, row-oriented: acc_j += |u_ij| y_i */
         const T *ui = lu + i * ld;
-        R yi = acc[i] / OP(abs)(ui[i]);
+        R yi = acc[i] / FN(lu_mag_below)(ui[i]);
         acc[i] = yi;
-        for (ptrdiff_t j = i + 1; j < n; j++) acc[j] += OP(abs)(ui[j]) * yi;
+        for (ptrdiff_t j = i + 1; j < n; j++) acc[j] += FN(lu_mag_above)(ui[j]) * yi;
     }
     R best = 0;
     for (ptrdiff_t k = n - 1; k >= 0; k--) { /* z = M(L)^-T y, backward, unit diagonal */
         const T *lk = lu + k * ld;
         R zk = acc[k];
         if (!(zk <= best)) best = zk; /* NaN wins */
-        for (ptrdiff_t j = 0; j < k; j++) acc[j] += OP(abs)(lk[j]) * zk;
+        for (ptrdiff_t j = 0; j < k; j++) acc[j] += FN(lu_mag_above)(lk[j]) * zk;
     }
     return best;
 }
@@ -342,7 +353,6 @@ CYL_INLINE R FN(lu_rcond_by_bound)(ptrdiff_t n, const T *lu, ptrdiff_t ld, R ano
     if (!(anorm * bound <= (R)1 / (16 * eps))) return -1;
     return ((R)1 / anorm) / bound;
 }
-#endif
 
 /* Copy a strided n x m matrix into a contiguous row-major block (row stride ld). */
 CYL_LU_INLINE void FN(lu_copy_in)(ptrdiff_t m, ptrdiff_t n, const T *a, ptrdiff_t rs, ptrdiff_t cs,
@@ -1066,9 +1076,7 @@ CYL_LU_INLINE int FN(solve_range_n)(ptrdiff_t n, ptrdiff_t k, const char *a, ptr
         else st = FN(lu_getrs)(n, k, ws.w, ws.ld, ws.ipiv, x, k);
         if (st) { status = st; break; }
         R by_bound = -1, anorm = rcond ? FN(lu_norm1)(n, am, rsa, csa) : 0;
-#if !IS_COMPLEX
         if (rcond) by_bound = FN(lu_rcond_by_bound)(n, ws.w, ws.ld, anorm, ws.work);
-#endif
         if (rcond && by_bound >= 0) {
             rcond[t] = by_bound;
         } else if (rcond) {

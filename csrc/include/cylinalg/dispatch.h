@@ -35,7 +35,7 @@ typedef struct {
  * contract: ipiv[k] = row interchanged with row k (relative to a); returns 0 or the 1-based
  * index of the first exactly-zero pivot.  NULL: the plain path (csrc/lu/lu.tmpl.h). */
 typedef ptrdiff_t (*cyl_lu_getf2_fn)(ptrdiff_t m, ptrdiff_t n, void *a, ptrdiff_t lda, ptrdiff_t *ipiv);
-/* x = A^-1 x (trans 0) or A^-T x (trans 1) for one contiguous vector, from getf2's factors
+/* x = A^-1 x (trans 0), A^-T x (trans 1) or A^-H x (trans 2) for one contiguous vector, from getf2's factors
  * (row stride ld) and pivots; the plain path's lu_solve_vec / lu_solve_vec_trans contract. */
 typedef void (*cyl_lu_solve_vec_fn)(ptrdiff_t n, const void *lu, ptrdiff_t ld, const ptrdiff_t *ipiv, void *x,
                                     int trans);
