@@ -330,9 +330,8 @@ static R FN(lu_rcond)(ptrdiff_t n, const T *lu, ptrdiff_t ld, const ptrdiff_t *i
     return r;
 }
 
-/* Cheap magnitudes bracketing |z| for the bound below: |re| + |im| >= |z| >= (|re| + |im|) / sqrt 2
+/* The bound below brackets |z| cheaply: |re| + |im| (abs1) above, (|re| + |im|) / sqrt 2 below
  * (hypot per entry would cost as much as the estimator it saves). */
-CYL_INLINE R FN(lu_mag_above)(T z) { return OP(abs1)(z); }
 CYL_INLINE R FN(lu_mag_below)(T z) {
 #if IS_COMPLEX
     return OP(abs1)(z) * (R)0.7071067;
@@ -341,9 +340,7 @@ CYL_INLINE R FN(lu_mag_below)(T z) {
 #endif
 }
 
-#ifndef CYL_LU_BOUND_MAXN
 #define CYL_LU_BOUND_MAXN 128 /* beyond, the bound below is astronomically loose */
-#endif
 /* An upper bound on ||A^-1||_1 from the factors in O(n^2) (two passes, no division chain
  * through the data): |A^-1| <= M(U)^-1 M(L)^-1 entrywise, M = comparison matrix (|diagonal|,
  * minus |off-diagonal|), so ||A^-1||_1 <= max(M(L)^-T M(U)^-T e).  It proves rcond >= 16 eps
@@ -357,14 +354,14 @@ static R FN(lu_inv_norm_bound)(ptrdiff_t n, const T *lu, ptrdiff_t ld, T *work) 
         const T *ui = lu + i * ld;
         R yi = acc[i] / FN(lu_mag_below)(ui[i]);
         acc[i] = yi;
-        for (ptrdiff_t j = i + 1; j < n; j++) acc[j] += FN(lu_mag_above)(ui[j]) * yi;
+        for (ptrdiff_t j = i + 1; j < n; j++) acc[j] += OP(abs1)(ui[j]) * yi;
     }
     R best = 0;
     for (ptrdiff_t k = n - 1; k >= 0; k--) { /* z = M(L)^-T y, backward, unit diagonal */
         const T *lk = lu + k * ld;
         R zk = acc[k];
         if (!(zk <= best)) best = zk; /* NaN wins */
-        for (ptrdiff_t j = 0; j < k; j++) acc[j] += FN(lu_mag_above)(lk[j]) * zk;
+        for (ptrdiff_t j = 0; j < k; j++) acc[j] += OP(abs1)(lk[j]) * zk;
     }
     return best;
 }
