@@ -5,6 +5,7 @@
 
 #if defined(__x86_64__) || defined(_M_X64)
 #define CYL_X86_64 1
+#define CYL_HAVE_AVX512_KERNELS 1 /* setup.py builds the *_avx512.c files on every x86-64 target */
 #if defined(_MSC_VER)
 #include <intrin.h>
 #else

@@ -26,6 +26,7 @@ static void fill_table(cyl_arch arch, cyl_kernel_table *t) {
         cyl_lu_lanes_avx2_kernels(t->lu_lanes);
         cyl_lu_getf2_avx2_kernels(t->lu_getf2, t->lu_solve_vec, t->lu_trsm);
     }
+    if (arch == CYL_ARCH_AVX512) cyl_gemm_avx512_kernels(t->gemm, g_tables[CYL_ARCH_AVX2].gemm);
 #endif
 }
 

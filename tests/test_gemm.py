@@ -47,11 +47,20 @@ def test_edge_tiles_and_k_blocks(arch, dtype, force_packed, rng):
     blk = _blocking(dtype)
     mr, nr, kc = blk["mr"], blk["nr"], blk["kc"]
     ks = sorted({1, 2, 3, kc - 1, kc, kc + 1, 2 * kc + 1})
-    a_full = random_array(rng, (2 * mr + 1, max(ks)), dtype)
-    b_full = random_array(rng, (max(ks), 2 * nr + 1), dtype)
+    if blk["colmajor"]:
+        # the kernel runs on C^T once n >= 2*mr: its mr-row tiles lie along n, nr along m
+        m_all = range(1, 2 * nr + 2)
+        n_all = range(2 * mr, 4 * mr + 2)
+        n_some = (2 * mr, 2 * mr + 1, 3 * mr - 1, 3 * mr, 3 * mr + 1, 4 * mr + 1)
+    else:
+        m_all = range(1, 2 * mr + 2)
+        n_all = range(1, 2 * nr + 2)
+        n_some = (1, nr - 1, nr, nr + 1, 2 * nr + 1)
+    a_full = random_array(rng, (max(m_all), max(ks)), dtype)
+    b_full = random_array(rng, (max(ks), max(n_all)), dtype)
     for k in ks:
-        for m in range(1, 2 * mr + 2):
-            for n in (range(1, 2 * nr + 2) if k in (1, kc + 1) else (1, nr - 1, nr, nr + 1, 2 * nr + 1)):
+        for m in m_all:
+            for n in (n_all if k in (1, kc + 1) else n_some):
                 a, b = a_full[:m, :k], b_full[:k, :n]
                 c = np.full((m, n), np.nan, dtype=dtype)
                 _kernels.gemm(1.0, a, b, 0.0, c)
@@ -146,17 +155,24 @@ def test_bitwise_reproducible_per_thread_count(dtype, rng):
 def test_threaded_row_blocks_cover_every_row_once(threads, rng, force_packed):
     """With several threads the last rows of each round go in smaller blocks: for m around the
     block boundaries every row of C is computed once, bitwise as with one thread."""
-    mc, mr = _blocking(np.float64)["mc"], _blocking(np.float64)["mr"]
-    k, n = 300, 700  # 2*m*k*n >= 4e6 from m = 10 on: the threaded driver runs
-    b = random_array(rng, (k, n), np.float64)
-    for m in sorted({10, mr + 5, mc - 1, mc, mc + 1, 2 * mc - 1, 2 * mc + mr + 1,
-                     threads * mc, threads * mc + 1, (threads + 1) * mc + 3, 7 * mc + 5}):
-        a = random_array(rng, (m, k), np.float64)
+    blk = _blocking(np.float64)
+    mc, mr = blk["mc"], blk["mr"]
+    k, other = 300, 700  # 2*m*k*n >= 4e6 from m = 10 on: the threaded driver runs
+    fixed = random_array(rng, (other, k), np.float64)
+    for size in sorted({10, mr + 5, mc - 1, mc, mc + 1, 2 * mc - 1, 2 * mc + mr + 1,
+                        threads * mc, threads * mc + 1, (threads + 1) * mc + 3, 7 * mc + 5}):
+        if blk["colmajor"] and size >= 2 * mr:  # the blocks run along n (the kernel works on C^T)
+            m = other
+            a, b = fixed, random_array(rng, (k, size), np.float64)
+        else:
+            m = size
+            a, b = random_array(rng, (m, k), np.float64), fixed.T
+        n = b.shape[1]
         one, many = np.full((m, n), np.nan), np.full((m, n), np.nan)
         _kernels.gemm(1.0, a, b, 0.0, one, nthreads=1)
         _kernels.gemm(1.0, a, b, 0.0, many, nthreads=threads)
-        assert np.array_equal(one, many), m
-        if m == mc + 1:  # and right (one m is enough: the rest are bitwise the same path)
+        assert np.array_equal(one, many), size
+        if size == mc + 1:  # and right (one size is enough: the rest are bitwise the same path)
             _check(many, _ref(1.0, a, b, 0.0, many), a, b, np.float64)
 
 

@@ -219,12 +219,12 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         kr->small(conja, conjb, m, n, k, &alpha, a, rsa, csa, b, rsb, csb, &beta, c, rsc, csc);
         return CYL_OK;
     }
+    if (kr->colmajor && n < 2 * (ptrdiff_t)kr->mr) kr = kr->narrow;
     const ptrdiff_t mr = kr->mr, nr = kr->nr, kc = kr->kc;
     /* Threads: only when there is enough work, at most one per mr-row group of A. */
     int want = nthreads > 0 ? nthreads : cyl_get_num_threads();
     double flops = 2.0 * (double)m * (double)n * (double)k;
     if (flops < 1e6) want = 1; /* 2 threads win from n = 80 on (n = 96: 1.15x numpy, from 0.86x) */
-    if (want > (m + mr - 1) / mr) want = (int)((m + mr - 1) / mr);
 
     if (!cyl_gemm_force_packed() && n <= CYL_SMALL_NMAX && k <= kr->tall_kmax && csb == 1 &&
         csc == 1 && !conja && !conjb && OP(is_zero)(beta) && OP(is_zero)(OP(sub)(alpha, OP(one)()))) {
@@ -249,6 +249,22 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         if (g > 1) cyl_threads_release(g);
         return CYL_OK;
     }
+
+    if (kr->colmajor) { /* C^T = op(B)^T op(A)^T: the kernel's vectors then run along C's rows */
+        const T *swap_p = a;
+        a = b;
+        b = swap_p;
+        ptrdiff_t swap_d = m;
+        m = n;
+        n = swap_d;
+        swap_d = rsa, rsa = csb, csb = swap_d;
+        swap_d = csa, csa = rsb, rsb = swap_d;
+        swap_d = rsc, rsc = csc, csc = swap_d;
+        int swap_c = conja;
+        conja = conjb;
+        conjb = swap_c;
+    }
+    if (want > (m + mr - 1) / mr) want = (int)((m + mr - 1) / mr);
 
     /* equal NC blocks (a 2048-wide B with NC 2040 would leave an 8-column block that costs a
      * full re-pack of A) */

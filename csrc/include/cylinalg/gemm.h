@@ -49,6 +49,10 @@ typedef struct cyl_gemm_kernel {
     /* Tall products with n <= 64 and k <= tall_kmax (B stays in L1/L2) use the unpacked small
      * kernel for any m, rows split across threads; 0 = never. */
     ptrdiff_t tall_kmax;
+    /* The micro-kernel's vectors run along its tile's rows (rsc == 1): the driver runs it on
+     * C^T = B^T A^T so that they fall along C's rows.  Products with n < 2*mr use `narrow`. */
+    int colmajor;
+    const struct cyl_gemm_kernel *narrow;
 } cyl_gemm_kernel;
 
 int cyl_gemm_s(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
@@ -84,6 +88,8 @@ int cyl_gemm_z(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, cyl_
 void cyl_gemm_ref_kernels(cyl_gemm_kernel out[4]);
 /* Overwrite the entries that have an AVX2+FMA kernel (x86-64 builds only). */
 void cyl_gemm_avx2_kernels(cyl_gemm_kernel out[4]);
+/* Overwrite the entries that have an AVX-512 kernel; `below` is the AVX2 level's table. */
+void cyl_gemm_avx512_kernels(cyl_gemm_kernel out[4], const cyl_gemm_kernel below[4]);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@ cdef extern from "cylinalg/gemm.h":
         void *ukr
         int mr, nr, mc, kc, nc
         const char *name
+        int colmajor
 
 cdef extern from "cylinalg/dispatch.h":
     ctypedef struct cyl_kernel_table:
@@ -49,6 +50,8 @@ def runtime_info():
         gemm[dtypes[i]] = {
             "kernel": k.name.decode() if k.name != NULL else "none",
             "mr": k.mr, "nr": k.nr, "mc": k.mc, "kc": k.kc, "nc": k.nc,
+            # the kernel runs on C^T (its mr rows along C's columns) when n >= 2*mr
+            "colmajor": bool(k.colmajor),
         }
     requested = cyl_dispatch_requested()
     return {
