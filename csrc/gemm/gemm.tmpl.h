@@ -219,7 +219,10 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         kr->small(conja, conjb, m, n, k, &alpha, a, rsa, csa, b, rsb, csb, &beta, c, rsc, csc);
         return CYL_OK;
     }
-    if (kr->colmajor && n < 2 * (ptrdiff_t)kr->mr) kr = kr->narrow;
+    if (kr->colmajor && (n < 2 * (ptrdiff_t)kr->mr ||
+                         (!cyl_gemm_force_packed() &&
+                          (double)m * (double)n * (double)k < CYL_GEMM_COLMAJOR_MIN_MNK)))
+        kr = kr->narrow; /* (tests force the packed path to reach the colmajor kernel on small shapes) */
     const ptrdiff_t mr = kr->mr, nr = kr->nr, kc = kr->kc;
     /* Threads: only when there is enough work, at most one per mr-row group of A. */
     int want = nthreads > 0 ? nthreads : cyl_get_num_threads();

@@ -43,5 +43,11 @@ static inline void cyl_batch_next_row(cyl_batch *it) {
     }
 }
 
+/* A colmajor kernel (run on C^T) packs B^T and A^T through the strided packing loops; below
+ * about 192^3 that costs more than its faster k loop gains (1 thread, float64: n = 64 0.86x,
+ * n = 96 0.77x numpy against 1.0x / 0.85x with the AVX2 6x8 kernel), so smaller products keep
+ * the row-major kernel (`narrow`). */
+#define CYL_GEMM_COLMAJOR_MIN_MNK (192.0 * 192.0 * 192.0)
+
 #define CYL_GEMM_MAX_TILE 256 /* mr*nr of the largest micro-kernel tile */
 #endif
