@@ -49,8 +49,9 @@ typedef struct cyl_gemm_kernel {
     /* Tall products with n <= 64 and k <= tall_kmax (B stays in L1/L2) use the unpacked small
      * kernel for any m, rows split across threads; 0 = never. */
     ptrdiff_t tall_kmax;
-    /* The micro-kernel's vectors run along its tile's rows (rsc == 1): the driver runs it on
-     * C^T = B^T A^T so that they fall along C's rows.  Products with n < 2*mr use `narrow`. */
+    /* The micro-kernel's vectors run along its tile's rows (rsc == 1): unless C is column-major
+     * the driver runs it on C^T = B^T A^T so that they fall along C's rows.  Small products
+     * (vector dimension < 2*mr, or m*n*k below CYL_GEMM_COLMAJOR_MIN_MNK) use `narrow`. */
     int colmajor;
     const struct cyl_gemm_kernel *narrow;
 } cyl_gemm_kernel;

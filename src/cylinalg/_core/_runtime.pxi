@@ -50,7 +50,7 @@ def runtime_info():
         gemm[dtypes[i]] = {
             "kernel": k.name.decode() if k.name != NULL else "none",
             "mr": k.mr, "nr": k.nr, "mc": k.mc, "kc": k.kc, "nc": k.nc,
-            # runs on C^T (mr along C's columns) when n >= 2*mr and m*n*k >= 192**3, or the packed path is forced
+            # mr along C's contiguous dimension (on C^T for row-major C); small products use the AVX2 kernel
             "colmajor": bool(k.colmajor),
         }
     requested = cyl_dispatch_requested()
