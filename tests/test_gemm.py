@@ -209,6 +209,27 @@ def test_tall_narrow(arch, dtype, shape, rng):
 
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(65, 65, 65), (97, 130, 41), (176, 176, 176), (13, 250, 100),
+                                   (181, 67, 9), (177, 177, 177)])
+def test_plain_medium_products(arch, dtype, shape, rng):
+    """Plain products (alpha 1, beta 0) up to plain_max run unpacked whatever n; just above it
+    they are packed again.  Both must match numpy and leave C's old contents unread."""
+    m, n, k = shape
+    a = random_array(rng, (m, k), dtype)
+    b = random_array(rng, (k, n), dtype)
+    want = _ref(1.0, a, b, 0.0, np.empty((m, n), dtype))
+    for threads in (1, 2):
+        c = np.full((m, n), np.nan, dtype)
+        _kernels.gemm(1.0, a, b, 0.0, c, nthreads=threads)
+        _check(c, want, a, b, dtype)
+    np.testing.assert_array_equal(cla.matmul(a, b), c)
+    bs = random_array(rng, (k, 2 * n), dtype)[:, ::2]  # strided B rows: the packed path
+    c = np.full((m, n), np.nan, dtype)
+    _kernels.gemm(1.0, a, bs, 0.0, c)
+    _check(c, _ref(1.0, a, bs, 0.0, c), a, bs, dtype)
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("shape", [(64, 64, 64), (7, 60, 32), (13, 37, 64), (300, 64, 64), (64, 16, 32)])
 def test_small_b_with_aliasing_row_stride(arch, dtype, shape, rng):
     """B rows 256/512 bytes apart take the small path's copy of B (chunks of 8 columns, the

@@ -42,6 +42,7 @@ void cyl_gemm_ref_kernels(cyl_gemm_kernel out[4]) {
         out[i].nc = i == CYL_C128 ? 1024 : 2048; /* B panel <= 4 MiB */
         out[i].small_max = 12 * 12 * 12;
         out[i].tall_kmax = 0;
+        out[i].plain_max = 0;
         out[i].name = "ref 4x4";
     }
 }

@@ -49,6 +49,10 @@ typedef struct cyl_gemm_kernel {
     /* Tall products with n <= 64 and k <= tall_kmax (B stays in L1/L2) use the unpacked small
      * kernel for any m, rows split across threads; 0 = never. */
     ptrdiff_t tall_kmax;
+    /* Plain products (alpha 1, beta 0, rows of B and C contiguous, no conj) with m*n*k up to
+     * plain_max also run unpacked in `small`, whatever n (its plain path has no width limit):
+     * packing cost more than it saved there; 0 = never. */
+    ptrdiff_t plain_max;
     /* The micro-kernel's vectors run along its tile's rows (rsc == 1): unless C is column-major
      * the driver runs it on C^T = B^T A^T so that they fall along C's rows.  Small products
      * (vector dimension < 2*mr, or m*n*k below CYL_GEMM_COLMAJOR_MIN_MNK) use `narrow`. */
