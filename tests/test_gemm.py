@@ -210,18 +210,22 @@ def test_tall_narrow(arch, dtype, shape, rng):
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("shape", [(65, 65, 65), (97, 130, 41), (176, 176, 176), (13, 250, 100),
-                                   (181, 67, 9), (177, 177, 177)])
+                                   (181, 67, 9), (177, 177, 177), (50, 24, 30), (9, 8, 17),
+                                   (20, 40, 64), (17, 7, 5)])
 def test_plain_medium_products(arch, dtype, shape, rng):
     """Plain products (alpha 1, beta 0) up to plain_max run unpacked whatever n; just above it
-    they are packed again.  Both must match numpy and leave C's old contents unread."""
+    they are packed again.  Both must match numpy, leave C's old contents unread, and write
+    nothing past C's rows (C is a view with padding columns)."""
     m, n, k = shape
     a = random_array(rng, (m, k), dtype)
     b = random_array(rng, (k, n), dtype)
     want = _ref(1.0, a, b, 0.0, np.empty((m, n), dtype))
     for threads in (1, 2):
-        c = np.full((m, n), np.nan, dtype)
+        big = np.full((m + 1, n + 24), np.nan, dtype)
+        c = big[:m, :n]
         _kernels.gemm(1.0, a, b, 0.0, c, nthreads=threads)
         _check(c, want, a, b, dtype)
+        assert np.isnan(big[:, n:]).all() and np.isnan(big[m]).all()
     np.testing.assert_array_equal(cla.matmul(a, b), c)
     bs = random_array(rng, (k, 2 * n), dtype)[:, ::2]  # strided B rows: the packed path
     c = np.full((m, n), np.nan, dtype)

@@ -248,16 +248,6 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         kr->small(conja, conjb, m, n, k, &alpha, a, rsa, csa, b, rsb, csb, &beta, c, rsc, csc);
         return CYL_OK;
     }
-    /* A colmajor kernel's vectors run along its tile's rows: on a column-major C it runs as is,
-     * otherwise on C^T = op(B)^T op(A)^T, where they run along C's rows. */
-    int transpose = kr->colmajor && rsc != 1;
-    if (kr->colmajor && ((transpose ? n : m) < 2 * (ptrdiff_t)kr->mr ||
-                         (!cyl_gemm_force_packed() &&
-                          (double)m * (double)n * (double)k < CYL_GEMM_COLMAJOR_MIN_MNK))) {
-        kr = kr->narrow; /* (tests force the packed path to reach the colmajor kernel on small shapes) */
-        transpose = 0;
-    }
-    const ptrdiff_t mr = kr->mr, nr = kr->nr, kc = kr->kc;
     /* Threads: only when there is enough work, at most one per mr-row group of A. */
     int want = nthreads > 0 ? nthreads : cyl_get_num_threads();
     double flops = 2.0 * (double)m * (double)n * (double)k;
@@ -290,6 +280,16 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         return CYL_OK;
     }
 
+    /* A colmajor kernel's vectors run along its tile's rows: on a column-major C it runs as is,
+     * otherwise on C^T = op(B)^T op(A)^T, where they run along C's rows. */
+    int transpose = kr->colmajor && rsc != 1;
+    if (kr->colmajor && ((transpose ? n : m) < 2 * (ptrdiff_t)kr->mr ||
+                         (!cyl_gemm_force_packed() &&
+                          (double)m * (double)n * (double)k < CYL_GEMM_COLMAJOR_MIN_MNK))) {
+        kr = kr->narrow; /* (tests force the packed path to reach the colmajor kernel on small shapes) */
+        transpose = 0;
+    }
+    const ptrdiff_t mr = kr->mr, nr = kr->nr, kc = kr->kc;
     if (transpose) {
         const T *swap_p = a;
         a = b;
