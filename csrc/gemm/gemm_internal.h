@@ -43,6 +43,21 @@ static inline void cyl_batch_next_row(cyl_batch *it) {
     }
 }
 
+/* A small-path entry (a cyl_gemm_small_fn): plain products (alpha 1, beta 0, rows of B and C
+ * contiguous) go to the unpacked row kernel ROWS of element type E, every other case to
+ * FALLBACK (a cyl_gemm_small_fn). */
+#define CYL_DEFINE_PLAIN_SMALL(NAME, E, ROWS, FALLBACK)                                          \
+    static void NAME(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,                \
+                     const void *alpha, const void *a, ptrdiff_t rsa, ptrdiff_t csa,              \
+                     const void *b, ptrdiff_t rsb, ptrdiff_t csb, const void *beta, void *c,      \
+                     ptrdiff_t rsc, ptrdiff_t csc) {                                              \
+        if (csb == 1 && csc == 1 && *(const E *)alpha == (E)1 && *(const E *)beta == (E)0) {     \
+            ROWS(m, n, k, (const E *)a, rsa, csa, (const E *)b, rsb, (E *)c, rsc);               \
+            return;                                                                              \
+        }                                                                                        \
+        FALLBACK(conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);     \
+    }
+
 /* A colmajor kernel (run on C^T) packs B^T and A^T through the strided packing loops; below
  * about 192^3 that costs more than its faster k loop gains (1 thread, float64: n = 64 0.86x,
  * n = 96 0.77x numpy against 1.0x / 0.85x with the AVX2 6x8 kernel), so smaller products keep

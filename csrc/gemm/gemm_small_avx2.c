@@ -168,27 +168,8 @@ CYL_DEFINE_SMALL_ROWS(small_d_rows, double, small_d_tile, 8)
 CYL_DEFINE_SMALL_ROWS(small_s_rows, float, small_s_tile, 16)
 #undef CYL_DEFINE_SMALL_ROWS
 
-static void small_s_avx2(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
-                         const void *alpha, const void *a, ptrdiff_t rsa, ptrdiff_t csa,
-                         const void *b, ptrdiff_t rsb, ptrdiff_t csb, const void *beta, void *c,
-                         ptrdiff_t rsc, ptrdiff_t csc) {
-    if (csb == 1 && csc == 1 && *(const float *)alpha == 1.0f && *(const float *)beta == 0.0f) {
-        small_s_rows(m, n, k, (const float *)a, rsa, csa, (const float *)b, rsb, (float *)c, rsc);
-        return;
-    }
-    cyl_gemm_small_s_avx2(conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
-}
-
-static void small_d_avx2(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
-                         const void *alpha, const void *a, ptrdiff_t rsa, ptrdiff_t csa,
-                         const void *b, ptrdiff_t rsb, ptrdiff_t csb, const void *beta, void *c,
-                         ptrdiff_t rsc, ptrdiff_t csc) {
-    if (csb == 1 && csc == 1 && *(const double *)alpha == 1.0 && *(const double *)beta == 0.0) {
-        small_d_rows(m, n, k, (const double *)a, rsa, csa, (const double *)b, rsb, (double *)c, rsc);
-        return;
-    }
-    cyl_gemm_small_d_avx2(conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
-}
+CYL_DEFINE_PLAIN_SMALL(small_s_avx2, float, small_s_rows, cyl_gemm_small_s_avx2)
+CYL_DEFINE_PLAIN_SMALL(small_d_avx2, double, small_d_rows, cyl_gemm_small_d_avx2)
 
 /* ---- stacks of tiny matrices (rows of B and C contiguous) ---------------------------------
  * One matrix at a time, its column count N a compile-time constant after inlining (and, for

@@ -178,16 +178,7 @@ static void small_d_rows(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a,
 
 static cyl_gemm_small_fn g_small_d_below; /* the level below's small path: every other case */
 
-static void small_d_avx512(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
-                           const void *alpha, const void *a, ptrdiff_t rsa, ptrdiff_t csa,
-                           const void *b, ptrdiff_t rsb, ptrdiff_t csb, const void *beta, void *c,
-                           ptrdiff_t rsc, ptrdiff_t csc) {
-    if (csb == 1 && csc == 1 && *(const double *)alpha == 1.0 && *(const double *)beta == 0.0) {
-        small_d_rows(m, n, k, (const double *)a, rsa, csa, (const double *)b, rsb, (double *)c, rsc);
-        return;
-    }
-    g_small_d_below(conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
-}
+CYL_DEFINE_PLAIN_SMALL(small_d_avx512, double, small_d_rows, g_small_d_below)
 
 /* Blocking (run on C^T, so "m" is the product's n): MC 96-192 and KC 256-512 were within 1% of
  * each other at n = 1024, 1 and 2 threads.  Products with fewer than 2*MR columns keep the
