@@ -145,6 +145,8 @@ def write_markdown(rows, threads, peak0, peak1, quick, outdir):
     tag = "_quick" if quick else ""
     if rows and rows[0]["kind"] == "square" and all(r["kind"] == "square" for r in rows) and len(rows) < 8:
         tag += "_" + "_".join(sorted({r["dtype"] for r in rows})) + "_n" + "_".join(str(r["n"]) for r in rows[:3])
+    elif len({r["dtype"] for r in rows}) < 3:  # a --dtypes run keeps the full table
+        tag += "_" + "_".join(sorted({r["dtype"] for r in rows}))
     path = os.path.join(outdir, f"gemm_{threads}t{tag}.md")
     with open(path, "w") as f:
         f.write(f"# GEMM, {threads} thread(s): cylinalg.matmul vs numpy.matmul (OpenBLAS)\n\n")
@@ -184,7 +186,10 @@ def plot(all_rows, outdir, quick):
     except ImportError:
         print("# matplotlib not installed (pip install cylinalg[bench]): no plot")
         return
-    dtypes = ["float64", "float32", "complex128"]
+    present = {r["dtype"] for rows in all_rows.values() for r in rows if r["kind"] == "square"}
+    dtypes = [dt for dt in ("float64", "float32", "complex128") if dt in present]
+    if not dtypes:
+        return
     fig, axes = plt.subplots(1, len(dtypes), figsize=(5 * len(dtypes), 4), squeeze=False)
     for ax, dt in zip(axes[0], dtypes):
         for threads, rows in all_rows.items():
@@ -199,7 +204,8 @@ def plot(all_rows, outdir, quick):
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()
-    path = os.path.join(outdir, f"gemm{'_quick' if quick else ''}.png")
+    tag = "" if len(dtypes) == 3 else "_" + "_".join(dtypes)  # a --dtypes run keeps the full plot
+    path = os.path.join(outdir, f"gemm{'_quick' if quick else ''}{tag}.png")
     fig.savefig(path, dpi=110)
     print(f"# wrote {path}")
 
