@@ -363,8 +363,8 @@ void cyl_gemm_small_avx2_kernels(cyl_gemm_kernel out[4]) {
     out[CYL_F32].tall_kmax = 64;
     out[CYL_F64].tall_kmax = 64;
     out[CYL_F64].small_max = 64 * 64 * 64; /* measured crossover with the packed path */
-    /* unpacked plain products up to 176^3, where the packed path caught up (in-process,
-     * against the packed path: n = 80 1.01 vs 0.80x numpy, 128 1.18 vs 1.00x, 192 1.01 vs
+    /* unpacked plain products up to 176^3, where the packed path caught up (in-process, AVX2
+     * tiles against the packed path on the AVX-512 level: n = 80 1.01 vs 0.80x numpy, 128 1.18 vs 1.00x, 192 1.01 vs
      * 1.06x with 1 thread; with 2, n = 96 1.29 vs 0.88x, 256 0.81 vs 1.03x) */
     out[CYL_F64].plain_max = 176 * 176 * 176;
 }

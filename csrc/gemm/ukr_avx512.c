@@ -27,8 +27,9 @@ static void ukr_d_24x8(ptrdiff_t k, const void *alpha_, const void *ap_, const v
     double *c = (double *)c_;
     const double alpha = *(const double *)alpha_, beta = *(const double *)beta_;
     /* C is needed only after the k loop: start fetching it now, every line of it.  numpy's
-     * data sits 16 bytes past a page start, so a 24-double row spans 4 lines, and a line left
-     * out came from DRAM at 4096^3 (1 thread: 0.95x instead of 0.99x of an aligned C). */
+     * data sits 16 bytes past a page start, so a 24-double row spans 4 lines (elements 0, 12
+     * and 23 alone leave one out).  Such a C cost 3% at 4096^3 against an aligned one; whether
+     * this prefetch wins it back was within the noise of the measurement. */
     for (int j = 0; j < D_NR; j++) {
         _mm_prefetch((const char *)(c + j * csc), _MM_HINT_T0);
         _mm_prefetch((const char *)(c + j * csc + 8 * rsc), _MM_HINT_T0);
@@ -98,9 +99,10 @@ static void ukr_d_24x8(ptrdiff_t k, const void *alpha_, const void *ap_, const v
 #define SD_CHUNK 16
 #define EACH_SMALL_ROW(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
+/* R rows x NV vectors of C over all of k; R, NV and masked are constants after inlining. */
 static __attribute__((always_inline)) inline void small_d_tile(
-    const int R, const int NV, const int masked, ptrdiff_t cols, ptrdiff_t k, const double *a, ptrdiff_t rsa,
-    ptrdiff_t csa, const double *b, ptrdiff_t rsb, double *c, ptrdiff_t rsc) {
+    const int R, const int NV, const int masked, ptrdiff_t cols, ptrdiff_t k, const double *a,
+    ptrdiff_t rsa, ptrdiff_t csa, const double *b, ptrdiff_t rsb, double *c, ptrdiff_t rsc) {
     const __mmask8 m0 = cols >= 8 ? 0xFF : (__mmask8)((1u << cols) - 1);
     const __mmask8 m1 = cols >= 16 ? 0xFF : cols > 8 ? (__mmask8)((1u << (cols - 8)) - 1) : 0;
 #define DECLARE(r) __m512d c##r##0 = _mm512_setzero_pd(), c##r##1 = _mm512_setzero_pd();
