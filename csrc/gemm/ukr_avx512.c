@@ -18,6 +18,14 @@
 #define D_MR 24
 #define D_NR 8
 #define D_PREFETCH_STEPS 8 /* the A sliver streams from L2: fetch its lines this many k steps ahead */
+/* The B sliver (one line per k step) comes from the L3-resident panel on the first tile of each
+ * jr step and from L2 on the rest; left to the hardware prefetchers it cost 5-7% of the whole
+ * product at 2048^3 and 4096^3 (1 thread: 45.9 -> 49.2 GF/s, 46.8 -> 50.5; 8 to 128 steps ahead
+ * were within the noise of each other, 32 the best with 2 threads). */
+#define D_PREFETCH_B_STEPS 32
+#define D_C_LINES (4 * D_NR)
+#define D_C_SPACING 2
+#define D_C_LEAD_STEPS 32
 #define EACH_COLUMN(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
 /* C tile (rows along vectors: c[i*rsc + j*csc], rsc == 1 for the vector store path). */
@@ -26,38 +34,44 @@ static void ukr_d_24x8(ptrdiff_t k, const void *alpha_, const void *ap_, const v
     const double *ap = (const double *)ap_, *bp = (const double *)bp_;
     double *c = (double *)c_;
     const double alpha = *(const double *)alpha_, beta = *(const double *)beta_;
-    /* C is needed only after the k loop: start fetching it now, every line of it.  numpy's
-     * data sits 16 bytes past a page start, so a 24-double row spans 4 lines (elements 0, 12
-     * and 23 alone leave one out).  Such a C cost 3% at 4096^3 against an aligned one; whether
-     * this prefetch wins it back was within the noise of the measurement. */
-    for (int j = 0; j < D_NR; j++) {
-        _mm_prefetch((const char *)(c + j * csc), _MM_HINT_T0);
-        _mm_prefetch((const char *)(c + j * csc + 8 * rsc), _MM_HINT_T0);
-        _mm_prefetch((const char *)(c + j * csc + 16 * rsc), _MM_HINT_T0);
-        _mm_prefetch((const char *)(c + j * csc + (D_MR - 1) * rsc), _MM_HINT_T0);
-    }
     /* Named accumulators (an array makes gcc keep them on the stack). */
 #define DECLARE(j) __m512d c##j##0 = _mm512_setzero_pd(), c##j##1 = _mm512_setzero_pd(),      \
                            c##j##2 = _mm512_setzero_pd();
     EACH_COLUMN(DECLARE)
 #undef DECLARE
+#define COLUMN_STEP(j) {                                                                       \
+        const __m512d bj = _mm512_set1_pd(bp[j]);                                              \
+        c##j##0 = _mm512_fmadd_pd(a0, bj, c##j##0);                                            \
+        c##j##1 = _mm512_fmadd_pd(a1, bj, c##j##1);                                            \
+        c##j##2 = _mm512_fmadd_pd(a2, bj, c##j##2); }
+#define K_STEP {                                                                               \
+        const __m512d a0 = _mm512_loadu_pd(ap), a1 = _mm512_loadu_pd(ap + 8),                  \
+                      a2 = _mm512_loadu_pd(ap + 16);                                           \
+        _mm_prefetch((const char *)(ap + D_PREFETCH_STEPS * D_MR), _MM_HINT_T0);               \
+        _mm_prefetch((const char *)(ap + D_PREFETCH_STEPS * D_MR + 8), _MM_HINT_T0);           \
+        _mm_prefetch((const char *)(ap + D_PREFETCH_STEPS * D_MR + 16), _MM_HINT_T0);          \
+        _mm_prefetch((const char *)(bp + D_PREFETCH_B_STEPS * D_NR), _MM_HINT_T0);             \
+        EACH_COLUMN(COLUMN_STEP)                                                               \
+        ap += D_MR;                                                                            \
+        bp += D_NR; }
+    /* The C tile (D_C_LINES lines: numpy's data sits 16 bytes past a page start, so a 24-double
+     * row spans 4 lines) is needed only after the k loop.  Its lines are fetched one every
+     * D_C_SPACING steps, ending D_C_LEAD_STEPS before the end: all 32 at the start of the loop
+     * held the miss buffers that the A and B streams need (2048^3 and 4096^3, 1 thread: 3-4%
+     * slower) and left the lines time to be evicted again. */
+    ptrdiff_t p = 0;
+    const ptrdiff_t window = k - D_C_LEAD_STEPS - D_C_LINES * D_C_SPACING;
 #pragma GCC unroll 2
-    for (ptrdiff_t p = 0; p < k; p++) {
-        const __m512d a0 = _mm512_loadu_pd(ap), a1 = _mm512_loadu_pd(ap + 8),
-                      a2 = _mm512_loadu_pd(ap + 16);
-        _mm_prefetch((const char *)(ap + D_PREFETCH_STEPS * D_MR), _MM_HINT_T0);
-        _mm_prefetch((const char *)(ap + D_PREFETCH_STEPS * D_MR + 8), _MM_HINT_T0);
-        _mm_prefetch((const char *)(ap + D_PREFETCH_STEPS * D_MR + 16), _MM_HINT_T0);
-#define STEP(j) {                                                                              \
-            const __m512d bj = _mm512_set1_pd(bp[j]);                                          \
-            c##j##0 = _mm512_fmadd_pd(a0, bj, c##j##0);                                        \
-            c##j##1 = _mm512_fmadd_pd(a1, bj, c##j##1);                                        \
-            c##j##2 = _mm512_fmadd_pd(a2, bj, c##j##2); }
-        EACH_COLUMN(STEP)
-#undef STEP
-        ap += D_MR;
-        bp += D_NR;
+    for (; p < window; p++) K_STEP
+    for (int l = 0; l < D_C_LINES; l++) {
+        const int part = l & 3; /* elements 0, 8, 16 and 23 of column l / 4 */
+        _mm_prefetch((const char *)(c + (l >> 2) * csc + (part == 3 ? D_MR - 1 : 8 * part) * rsc),
+                     _MM_HINT_T0);
+        for (int s = 0; s < D_C_SPACING && p < k; s++, p++) K_STEP
     }
+    for (; p < k; p++) K_STEP
+#undef K_STEP
+#undef COLUMN_STEP
     const __m512d va = _mm512_set1_pd(alpha), vb = _mm512_set1_pd(beta);
     if (rsc == 1) {
 #define STORE(j) {                                                                             \
