@@ -165,9 +165,9 @@ static ptrdiff_t FN(round_up)(ptrdiff_t x, ptrdiff_t r) { return (x + r - 1) / r
 static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrdiff_t m,
                            ptrdiff_t n, ptrdiff_t k, T alpha, const T *a, ptrdiff_t rsa,
                            ptrdiff_t csa, const T *b, ptrdiff_t rsb, ptrdiff_t csb, T beta, T *c,
-                           ptrdiff_t rsc, ptrdiff_t csc, ptrdiff_t mc, ptrdiff_t nc,
+                           ptrdiff_t rsc, ptrdiff_t csc, ptrdiff_t mc, ptrdiff_t kc, ptrdiff_t nc,
                            T *bpack, T *apack, ptrdiff_t *next_block, int tid, int nt) {
-    const ptrdiff_t mr = kr->mr, nr = kr->nr, kc = kr->kc;
+    const ptrdiff_t mr = kr->mr, nr = kr->nr;
     /* m is cut into equal blocks of at most mc rows (multiples of mr), which the threads claim
      * one at a time from a shared counter: a core slowed by anything else (this VM's second
      * vCPU often is) does fewer blocks instead of making the other wait at the barrier.  Which
@@ -289,7 +289,7 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
         kr = kr->narrow; /* (tests force the packed path to reach the colmajor kernel on small shapes) */
         transpose = 0;
     }
-    const ptrdiff_t mr = kr->mr, nr = kr->nr, kc = kr->kc;
+    const ptrdiff_t mr = kr->mr, nr = kr->nr;
     if (transpose) {
         const T *swap_p = a;
         a = b;
@@ -310,7 +310,10 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
      * full re-pack of A) */
     const ptrdiff_t nblk_n = (n + kr->nc - 1) / kr->nc;
     const ptrdiff_t nc = FN(round_up)((n + nblk_n - 1) / nblk_n, nr);
-    const ptrdiff_t kcb = k < kc ? k : kc;
+    /* equal KC blocks too (k = 600 with KC 512: two blocks of 304, not 512 + 88); a multiple of
+     * 8 keeps every packed sliver 64-byte aligned */
+    const ptrdiff_t nblk_k = (k + kr->kc - 1) / kr->kc;
+    const ptrdiff_t kcb = FN(round_up)((k + nblk_k - 1) / nblk_k, 8);
 
     int g = want > 1 ? cyl_threads_acquire(want) : 1;
     const ptrdiff_t mc = kr->mc;
@@ -325,14 +328,14 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
     }
     if (g == 1) { /* no parallel region at all: entering one costs about a microsecond */
         FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc,
-                       csc, mc, nc, work, work + bsize, &next_block, 0, 1);
+                       csc, mc, kcb, nc, work, work + bsize, &next_block, 0, 1);
     } else {
 #ifdef CYL_HAVE_OPENMP
 #pragma omp parallel num_threads(g)
         {
             int tid = omp_get_thread_num(), nt = omp_get_num_threads();
             FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c,
-                           rsc, csc, mc, nc, work, work + bsize + (size_t)tid * asize,
+                           rsc, csc, mc, kcb, nc, work, work + bsize + (size_t)tid * asize,
                            &next_block, tid, nt);
         }
 #endif

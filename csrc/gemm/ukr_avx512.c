@@ -196,13 +196,16 @@ static cyl_gemm_small_fn g_small_d_below; /* the level below's small path: every
 
 CYL_DEFINE_PLAIN_SMALL(small_d_avx512, double, small_d_rows, g_small_d_below)
 
-/* Blocking (run on C^T, so "m" is the product's n): MC 96-192 and KC 256-512 were within 1% of
- * each other at n = 1024, 1 and 2 threads.  Products with fewer than 2*MR columns keep the
+/* Blocking (run on C^T, so "m" is the product's n): MC 96-192 were within 1% of each other at
+ * n = 1024, 1 and 2 threads.  KC 512 halves the passes over C against 256 (C re-read and
+ * re-written from memory once per pass when it outgrows L3): 1 thread, 4096^3 50.3 -> 51.4 and
+ * 2048^3 49.9 -> 50.9 GF/s (medians of 12 and 31 alternating calls), no loss at 1024.  The B
+ * panel is then KC x NC = 8 MiB, shared by the threads; the A block 576 KiB per thread (L2).  Products with fewer than 2*MR columns keep the
  * row-major kernel of the level below (`narrow`): a 24-wide tile would be mostly padding. */
 void cyl_gemm_avx512_kernels(cyl_gemm_kernel out[4], const cyl_gemm_kernel below[4]) {
     out[CYL_F64].ukr = ukr_d_24x8;
     out[CYL_F64].mr = D_MR; out[CYL_F64].nr = D_NR;
-    out[CYL_F64].mc = 144; out[CYL_F64].kc = 256; out[CYL_F64].nc = 2048;
+    out[CYL_F64].mc = 144; out[CYL_F64].kc = 512; out[CYL_F64].nc = 2048;
     out[CYL_F64].colmajor = 1;
     out[CYL_F64].narrow = &below[CYL_F64];
     out[CYL_F64].name = "avx512 24x8 (on C^T)";
