@@ -250,7 +250,9 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
     }
     /* Threads: only when there is enough work, at most one per mr-row group of A. */
     int want = nthreads > 0 ? nthreads : cyl_get_num_threads();
-    double flops = 2.0 * (double)m * (double)n * (double)k;
+    /* real flops: a complex multiply-add is 8 (complex128 n = 64 on one thread while OpenBLAS
+     * used two: 0.71x numpy) */
+    double flops = (IS_COMPLEX ? 8.0 : 2.0) * (double)m * (double)n * (double)k;
     if (flops < 1e6) want = 1; /* 2 threads win from n = 80 on (n = 96: 1.15x numpy, from 0.86x) */
 
     if (!cyl_gemm_force_packed() && csb == 1 && csc == 1 && !conja && !conjb &&
