@@ -21,7 +21,7 @@
 /* The B sliver (one line per k step) comes from the L3-resident panel on the first tile of each
  * jr step and from L2 on the rest; left to the hardware prefetchers it cost 5-7% of the whole
  * product at 2048^3 and 4096^3 (1 thread: 45.9 -> 49.2 GF/s, 46.8 -> 50.5; 8 to 128 steps ahead
- * were within the noise of each other, 32 the best with 2 threads). */
+ * were within the noise of each other). */
 #define D_PREFETCH_B_STEPS 32
 #define D_C_LINES (4 * D_NR)
 #define D_C_SPACING 2
@@ -56,9 +56,9 @@ static void ukr_d_24x8(ptrdiff_t k, const void *alpha_, const void *ap_, const v
         bp += D_NR; }
     /* The C tile (D_C_LINES lines: numpy's data sits 16 bytes past a page start, so a 24-double
      * row spans 4 lines) is needed only after the k loop.  Its lines are fetched one every
-     * D_C_SPACING steps, ending D_C_LEAD_STEPS before the end: all 32 at the start of the loop
-     * held the miss buffers that the A and B streams need (2048^3 and 4096^3, 1 thread: 3-4%
-     * slower) and left the lines time to be evicted again. */
+     * D_C_SPACING steps, ending D_C_LEAD_STEPS before the end.  All 32 at the start of the loop
+     * were 3-4% slower (2048^3 and 4096^3, 1 thread), presumably because 32 misses to memory
+     * at once hold the miss buffers that the A and B streams need; spacing 1 was slower too. */
     ptrdiff_t p = 0;
     const ptrdiff_t window = k - D_C_LEAD_STEPS - D_C_LINES * D_C_SPACING;
 #pragma GCC unroll 2
@@ -200,8 +200,9 @@ CYL_DEFINE_PLAIN_SMALL(small_d_avx512, double, small_d_rows, g_small_d_below)
  * n = 1024, 1 and 2 threads.  KC 512 halves the passes over C against 256 (C re-read and
  * re-written from memory once per pass when it outgrows L3): 1 thread, 4096^3 50.3 -> 51.4 and
  * 2048^3 49.9 -> 50.9 GF/s (medians of 12 and 31 alternating calls), no loss at 1024.  The B
- * panel is then KC x NC = 8 MiB, shared by the threads; the A block 576 KiB per thread (L2).  Products with fewer than 2*MR columns keep the
- * row-major kernel of the level below (`narrow`): a 24-wide tile would be mostly padding. */
+ * panel is then KC x NC = 8 MiB, shared by the threads; the A block 576 KiB per thread (L2).
+ * Products with fewer than 2*MR columns keep the row-major kernel of the level below
+ * (`narrow`): a 24-wide tile would be mostly padding. */
 void cyl_gemm_avx512_kernels(cyl_gemm_kernel out[4], const cyl_gemm_kernel below[4]) {
     out[CYL_F64].ukr = ukr_d_24x8;
     out[CYL_F64].mr = D_MR; out[CYL_F64].nr = D_NR;
