@@ -41,7 +41,8 @@ typedef void (*cyl_gemm_stack_fn)(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t
 typedef struct cyl_gemm_kernel {
     cyl_gemm_ukr_fn ukr;
     int mr, nr;     /* register block */
-    int mc, kc, nc; /* cache blocks: A block mc x kc in L2, B panel kc x nc in L3 */
+    int mc, kc, nc; /* cache blocks: A block mc x kc in L2, B panel kc x nc in L3 (kc and nc
+                     * are upper bounds: the driver cuts k and n into equal blocks) */
     const char *name;
     cyl_gemm_small_fn small; /* unpacked path, used when m*n*k is below small_max */
     cyl_gemm_stack_fn stack;
