@@ -109,6 +109,27 @@ def test_c_is_strided_output(arch, dtype, rng):
     assert not big[mask].any()  # nothing written outside the view
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("layout", ["row-view", "column-view", "fortran"])
+def test_large_output_pages_touched_inside_c_only(threads, layout, rng):
+    """Outputs of 4 MiB and more (beta = 0) get a store per page before the product: only
+    inside C, whatever its layout, and the result is the product all the same."""
+    m, n, k = 1100, 520, 40  # C: 4.6 MB
+    a = random_array(rng, (m, k), np.float64)
+    b = random_array(rng, (k, n), np.float64)
+    views = {"row-view": ((2 * m, n + 3), "C", np.s_[::2, 1:n + 1]),
+             "column-view": ((m + 5, 2 * n), "F", np.s_[2:m + 2, ::2]),
+             "fortran": ((m, n), "F", np.s_[:, :])}
+    shape, order, view = views[layout]
+    big = np.full(shape, np.nan, order=order)
+    c = big[view]
+    _kernels.gemm(1.0, a, b, 0.0, c, nthreads=threads)
+    _check(c, _ref(1.0, a, b, 0.0, c), a, b, np.float64)
+    outside = np.ones(shape, bool)
+    outside[view] = False
+    assert np.isnan(big[outside]).all()  # nothing written outside the view
+
+
 def test_beta_zero_ignores_c_and_nan_propagates(arch, dtype, force_packed, rng):
     m, n, k = 13, 17, 40
     a = random_array(rng, (m, k), dtype)

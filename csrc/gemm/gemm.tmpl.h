@@ -160,6 +160,26 @@ static void FN(macro_kernel)(const cyl_gemm_kernel *kr, ptrdiff_t mb, ptrdiff_t 
 
 static ptrdiff_t FN(round_up)(ptrdiff_t x, ptrdiff_t r) { return (x + r - 1) / r * r; }
 
+/* Write a zero into every 4 KiB page of thread tid's share of C (beta = 0 only: C is output
+ * only).  A fresh output's pages are then faulted in here, each thread its own rows, instead
+ * of in the micro-kernels, where (presumably) the threads fault the same huge pages, each fault
+ * zeroing 2 MiB.  4096^3, 2 threads, a freshly mapped C: 4-6% faster in three alternating runs;
+ * no change at 2048^3 or with 1 thread.  On pages already mapped it is one store a page. */
+static void FN(touch_output)(ptrdiff_t m, ptrdiff_t n, T *c, ptrdiff_t rsc, ptrdiff_t csc,
+                             int tid, int nt) {
+    ptrdiff_t lines = m, len = n, ls = rsc; /* lines of C along its unit stride */
+    if (csc != 1) {
+        if (rsc != 1) return; /* neither stride is unit: not a fresh output */
+        lines = n, len = m, ls = csc;
+    }
+    const ptrdiff_t step = 4096 / (ptrdiff_t)sizeof(T) > 0 ? 4096 / (ptrdiff_t)sizeof(T) : 1;
+    for (ptrdiff_t i = lines * tid / nt; i < lines * (tid + 1) / nt; i++) {
+        T *line = c + i * ls;
+        for (ptrdiff_t j = 0; j < len; j += step) line[j] = OP(zero)();
+        line[len - 1] = OP(zero)();
+    }
+}
+
 /* The jc / pc / ic loops run by thread tid of nt: the B panel is packed cooperatively, then
  * the threads claim ic blocks (barriers are no-ops outside a parallel region). */
 static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrdiff_t m,
@@ -184,6 +204,9 @@ static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrd
     }
     const ptrdiff_t nhead = (m - tail + mcb - 1) / mcb, head_rows = m - tail;
     const ptrdiff_t nblocks = nhead + (tail + sb - 1) / sb;
+    /* (before the first barrier below, so no thread computes a tile another still touches) */
+    if (OP(is_zero)(beta) && (double)m * (double)n * sizeof(T) >= CYL_GEMM_TOUCH_MIN_BYTES)
+        FN(touch_output)(m, n, c, rsc, csc, tid, nt);
     for (ptrdiff_t jc = 0; jc < n; jc += nc) {
         ptrdiff_t nb = n - jc < nc ? n - jc : nc;
         ptrdiff_t npanels = (nb + nr - 1) / nr;

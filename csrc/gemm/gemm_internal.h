@@ -64,5 +64,8 @@ static inline void cyl_batch_next_row(cyl_batch *it) {
  * the row-major kernel (`narrow`). */
 #define CYL_GEMM_COLMAJOR_MIN_MNK (192.0 * 192.0 * 192.0)
 
+/* Outputs (beta = 0) from this size on have their pages touched before the product starts. */
+#define CYL_GEMM_TOUCH_MIN_BYTES (4.0 * 1024 * 1024)
+
 #define CYL_GEMM_MAX_TILE 256 /* mr*nr of the largest micro-kernel tile */
 #endif
