@@ -172,7 +172,7 @@ static void FN(touch_output)(ptrdiff_t m, ptrdiff_t n, T *c, ptrdiff_t rsc, ptrd
         if (rsc != 1) return; /* neither stride is unit: not a fresh output */
         lines = n, len = m, ls = csc;
     }
-    const ptrdiff_t step = 4096 / (ptrdiff_t)sizeof(T) > 0 ? 4096 / (ptrdiff_t)sizeof(T) : 1;
+    const ptrdiff_t step = 4096 / (ptrdiff_t)sizeof(T);
     for (ptrdiff_t i = lines * tid / nt; i < lines * (tid + 1) / nt; i++) {
         T *line = c + i * ls;
         for (ptrdiff_t j = 0; j < len; j += step) line[j] = OP(zero)();
