@@ -55,15 +55,22 @@ def _rand(rng, shape, dtype):
 
 
 def _time(fn, budget):
-    """Median seconds per call of fn over a few batches lasting about `budget` in all."""
-    fn()
+    """Median seconds per call of fn over a few batches lasting about `budget` in all.
+
+    A call that fills a batch on its own (n >= 1024) gets three single-call batches after one
+    warm-up call instead of five after two: the rounds then alternate the libraries every few
+    seconds even at 4096^3, so that the host's drift over minutes falls on both alike."""
     t = time.perf_counter()
     fn()
     one = max(time.perf_counter() - t, 1e-7)
+    if one < budget / 5:  # the first call may carry one-off costs: size the batches on a warm one
+        t = time.perf_counter()
+        fn()
+        one = max(time.perf_counter() - t, 1e-7)
     settle_threads(one)
     inner = max(1, int(budget / 5 / one))
     times = []
-    for _ in range(5):
+    for _ in range(5 if inner > 1 else 3):
         t = time.perf_counter()
         for _ in range(inner):
             fn()
@@ -116,8 +123,7 @@ def run(threads, quick, outdir, rounds, budget, sizes=None, dtypes=None):
             a, b = _rand(rng, sa, dtname), _rand(rng, sb, dtname)
             ours = lambda: cla.matmul(a, b)  # noqa: E731
             theirs = lambda: np.matmul(a, b)  # noqa: E731
-            r = rounds if n < 2048 else max(3, rounds // 2)
-            to, tt, (lo, hi) = measure(ours, theirs, r, budget if n < 1024 else budget * 2)
+            to, tt, (lo, hi) = measure(ours, theirs, rounds, budget if n < 1024 else budget * 2)
             fl = flop_count(dtname, sa, sb)
             # peak of the dtype on `threads` cores: float32 twice the float64 rate
             peak = peak0 * threads * (2 if dtname in ("float32", "complex64") else 1)
