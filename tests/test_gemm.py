@@ -255,6 +255,47 @@ def test_plain_medium_products(arch, dtype, shape, rng):
 
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
+def test_plain_threshold_of_the_level(arch, dtype, rng):
+    """Cubes at and just above the level's plain_max (unpacked, then packed) match numpy."""
+    plain_max = _blocking(dtype)["plain_max"]
+    edge = round(plain_max ** (1 / 3))
+    for n in sorted({edge, edge + 1} - {0, 1}):
+        a = random_array(rng, (n, n), dtype)
+        b = random_array(rng, (n, n), dtype)
+        c = np.full((n, n), np.nan, dtype)
+        _kernels.gemm(1.0, a, b, 0.0, c)
+        _check(c, _ref(1.0, a, b, 0.0, c), a, b, dtype)
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(1, 700, 523), (2, 1030, 300), (5, 64, 4100), (8, 700, 523),
+                                   (9, 700, 523), (40, 300, 310), (100, 300, 310)])
+def test_unpacked_b_in_blocks_of_rows(arch, dtype, shape, rng):
+    """Plain products whose B outgrows the unpacked kernel's block (256 KiB) go through it in
+    blocks of B's rows, the tiles adding into C after the first block; with fewer rows than
+    threads x 8 the threads split C's columns.  Every thread count gives numpy's product,
+    bitwise the same, and nothing outside C is written."""
+    m, k, n = shape
+    a = random_array(rng, (m, k), dtype)
+    b = random_array(rng, (k, n), dtype)
+    want = _ref(1.0, a, b, 0.0, np.empty((m, n), dtype))
+    outs = []
+    for threads in (1, 2, 3):
+        big = np.full((m + 1, n + 24), np.nan, dtype)
+        c = big[:m, :n]
+        _kernels.gemm(1.0, a, b, 0.0, c, nthreads=threads)
+        _check(c, want, a, b, dtype)
+        assert np.isnan(big[:, n:]).all() and np.isnan(big[m]).all()
+        outs.append(c.copy())
+    assert all(np.array_equal(outs[0], o) for o in outs[1:])
+    a[0, k // 2] = np.nan  # a NaN in A: its row of C is NaN, even where B's column is zero
+    b[k // 2, : n // 2] = 0
+    c = np.empty((m, n), dtype)
+    _kernels.gemm(1.0, a, b, 0.0, c, nthreads=2)
+    assert np.isnan(c[0]).all() and not np.isnan(c[1:]).any()
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("shape", [(64, 64, 64), (7, 60, 32), (13, 37, 64), (300, 64, 64), (64, 16, 32)])
 def test_small_b_with_aliasing_row_stride(arch, dtype, shape, rng):
     """B rows 256/512 bytes apart take the small path's copy of B (chunks of 8 columns, the

@@ -279,25 +279,37 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
     if (flops < 1e6) want = 1; /* 2 threads win from n = 80 on (n = 96: 1.15x numpy, from 0.86x) */
 
     if (!cyl_gemm_force_packed() && csb == 1 && csc == 1 && !conja && !conjb &&
-        ((n <= CYL_SMALL_NMAX && k <= kr->tall_kmax) ||
+        ((n <= CYL_SMALL_NMAX && k <= kr->tall_kmax) || m <= kr->wide_mmax ||
          (double)m * (double)n * (double)k <= (double)kr->plain_max) &&
         OP(is_zero)(beta) && OP(is_zero)(OP(sub)(alpha, OP(one)()))) {
         /* plain product, tall and narrow (B stays in cache, the unpacked kernel streams A's
-         * rows) or small enough that packing would cost more than it saves */
+         * rows), a few rows against any B, or small enough that packing would cost more than
+         * it saves */
         int g = want > 1 ? cyl_threads_acquire(want) : 1;
         if (g == 1) {
             kr->small(conja, conjb, m, n, k, &alpha, a, rsa, csa, b, rsb, csb, &beta, c, rsc, csc);
         } else {
 #ifdef CYL_HAVE_OPENMP
 #pragma omp parallel num_threads(g)
-            { /* split by the team actually running, which may be smaller than g */
-                int nt = omp_get_num_threads();
-                ptrdiff_t chunk = FN(round_up)((m + nt - 1) / nt, 8);
-                ptrdiff_t i0 = (ptrdiff_t)omp_get_thread_num() * chunk;
-                ptrdiff_t rows = m - i0 < chunk ? m - i0 : chunk;
-                if (rows > 0)
-                    kr->small(conja, conjb, rows, n, k, &alpha, a + i0 * rsa, rsa, csa, b, rsb,
-                              csb, &beta, c + i0 * rsc, rsc, csc);
+            { /* split by the team actually running, which may be smaller than g: rows in
+               * multiples of 8, or, with too few rows for that, columns in multiples of a cache
+               * line (each element of C is computed the same way in any split) */
+                int nt = omp_get_num_threads(), id = omp_get_thread_num();
+                if (m >= 8 * (ptrdiff_t)nt) {
+                    ptrdiff_t chunk = FN(round_up)((m + nt - 1) / nt, 8);
+                    ptrdiff_t i0 = (ptrdiff_t)id * chunk;
+                    ptrdiff_t rows = m - i0 < chunk ? m - i0 : chunk;
+                    if (rows > 0)
+                        kr->small(conja, conjb, rows, n, k, &alpha, a + i0 * rsa, rsa, csa, b,
+                                  rsb, csb, &beta, c + i0 * rsc, rsc, csc);
+                } else {
+                    ptrdiff_t chunk = FN(round_up)((n + nt - 1) / nt, 64 / (ptrdiff_t)sizeof(T));
+                    ptrdiff_t j0 = (ptrdiff_t)id * chunk;
+                    ptrdiff_t cols = n - j0 < chunk ? n - j0 : chunk;
+                    if (cols > 0)
+                        kr->small(conja, conjb, m, cols, k, &alpha, a, rsa, csa, b + j0, rsb, csb,
+                                  &beta, c + j0, rsc, csc);
+                }
             }
 #endif
         }

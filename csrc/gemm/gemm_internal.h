@@ -7,6 +7,11 @@
 /* Longest row the unpacked small path handles (its accumulator lives on the stack). */
 #define CYL_SMALL_NMAX 64
 
+/* The unpacked row kernels take a B of more than CYL_SMALL_B_BLOCK bytes in blocks of its rows
+ * (at least CYL_SMALL_KB_MIN), each block staying in L2 while every strip of C's rows passes. */
+#define CYL_SMALL_B_BLOCK (256 * 1024)
+#define CYL_SMALL_KB_MIN 8
+
 void cyl_gemm_small_avx2_kernels(cyl_gemm_kernel out[4]);
 
 /* Loop over every matrix of a 3-operand batch iterator (A, B, C), running BODY with at, bt, ct
@@ -67,5 +72,5 @@ static inline void cyl_batch_next_row(cyl_batch *it) {
 /* Outputs (beta = 0) from this size on have their pages touched before the product starts. */
 #define CYL_GEMM_TOUCH_MIN_BYTES (4.0 * 1024 * 1024)
 
-#define CYL_GEMM_MAX_TILE 256 /* mr*nr of the largest micro-kernel tile */
+#define CYL_GEMM_MAX_TILE 384 /* mr*nr of the largest micro-kernel tile (AVX-512 float32 48 x 8) */
 #endif

@@ -54,6 +54,10 @@ typedef struct cyl_gemm_kernel {
      * plain_max also run unpacked in `small`, whatever n (its plain path has no width limit):
      * packing cost more than it saved there; 0 = never. */
     ptrdiff_t plain_max;
+    /* Plain products with at most wide_mmax rows also run unpacked in `small`, whatever n and
+     * k: a few rows of A against a large B, which packing would copy for little reuse (the
+     * row kernel takes such a B in blocks of a few rows); 0 = never. */
+    ptrdiff_t wide_mmax;
     /* The micro-kernel's vectors run along its tile's rows (rsc == 1): unless C is column-major
      * the driver runs it on C^T = B^T A^T so that they fall along C's rows.  Small products
      * (vector dimension < 2*mr, or m*n*k below CYL_GEMM_COLMAJOR_MIN_MNK) use `narrow`. */

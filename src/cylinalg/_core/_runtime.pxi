@@ -13,6 +13,7 @@ cdef extern from "cylinalg/gemm.h":
         void *ukr
         int mr, nr, mc, kc, nc
         const char *name
+        ptrdiff_t tall_kmax, plain_max, wide_mmax
         int colmajor
 
 cdef extern from "cylinalg/dispatch.h":
@@ -52,6 +53,9 @@ def runtime_info():
             "mr": k.mr, "nr": k.nr, "mc": k.mc, "kc": k.kc, "nc": k.nc,
             # mr along C's contiguous dimension (on C^T for row-major C); small products use the AVX2 kernel
             "colmajor": bool(k.colmajor),
+            # plain products (alpha 1, beta 0, unit-stride rows of B and C) that run unpacked:
+            # m*n*k <= plain_max, m <= wide_mmax, or n <= 64 with k <= tall_kmax (0: never)
+            "plain_max": k.plain_max, "wide_mmax": k.wide_mmax, "tall_kmax": k.tall_kmax,
         }
     requested = cyl_dispatch_requested()
     return {
