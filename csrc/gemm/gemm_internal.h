@@ -12,6 +12,15 @@
 #define CYL_SMALL_B_BLOCK (256 * 1024)
 #define CYL_SMALL_KB_MIN 8
 
+/* Rows of B per block of k for those kernels, whose strips of C have `strip` rows.  One strip
+ * reads B once whatever the block: then the fewest rows, the fewest concurrent streams. */
+static inline ptrdiff_t cyl_small_kblock(ptrdiff_t m, ptrdiff_t k, ptrdiff_t row_bytes,
+                                         ptrdiff_t strip) {
+    if (k * row_bytes <= CYL_SMALL_B_BLOCK) return k;
+    ptrdiff_t kb = m <= strip ? CYL_SMALL_KB_MIN : CYL_SMALL_B_BLOCK / row_bytes;
+    return kb < CYL_SMALL_KB_MIN ? CYL_SMALL_KB_MIN : kb;
+}
+
 void cyl_gemm_small_avx2_kernels(cyl_gemm_kernel out[4]);
 
 /* Loop over every matrix of a 3-operand batch iterator (A, B, C), running BODY with at, bt, ct

@@ -40,11 +40,32 @@ static inline __m256i tail_mask(ptrdiff_t cols) {
             c50 = _mm256_fmadd_pd(av, b0, c50); c51 = _mm256_fmadd_pd(av, b1, c51); }         \
     }
 
+/* Start the accumulators from C's tile (a later block of k): LOAD(x) reads 2 vectors at x. */
+#define SMALL_INIT_FROM_C(LOAD0, LOAD1)                                                        \
+    do {                                                                                       \
+        const E *cr = c;                                                                       \
+        c00 = LOAD0; c01 = LOAD1;                                                              \
+        if (R > 1) { cr = c + rsc; c10 = LOAD0; c11 = LOAD1; }                                 \
+        if (R > 2) { cr = c + 2 * rsc; c20 = LOAD0; c21 = LOAD1; }                             \
+        if (R > 3) { cr = c + 3 * rsc; c30 = LOAD0; c31 = LOAD1; }                             \
+        if (R > 4) { cr = c + 4 * rsc; c40 = LOAD0; c41 = LOAD1; }                             \
+        if (R > 5) { cr = c + 5 * rsc; c50 = LOAD0; c51 = LOAD1; }                             \
+    } while (0)
+
+/* (acc: add to C's tile, for a later block of k; 0: C's old contents are not read) */
 static __attribute__((always_inline)) inline void small_d_tile(
-    const int R, ptrdiff_t cols, ptrdiff_t k, const double *a, ptrdiff_t rsa, ptrdiff_t csa,
-    const double *b, ptrdiff_t rsb, double *c, ptrdiff_t rsc) {
+    const int R, int acc, ptrdiff_t cols, ptrdiff_t k, const double *a, ptrdiff_t rsa,
+    ptrdiff_t csa, const double *b, ptrdiff_t rsb, double *c, ptrdiff_t rsc) {
+    typedef double E;
     __m256d c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_pd();
+    if (acc) {
+        if (cols >= 8)
+            SMALL_INIT_FROM_C(_mm256_loadu_pd(cr), _mm256_loadu_pd(cr + 4));
+        else
+            SMALL_INIT_FROM_C(_mm256_maskload_pd(cr, tail_mask(cols)),
+                              _mm256_maskload_pd(cr + 4, tail_mask(cols - 4)));
+    }
     if (cols >= 8) {
         SMALL_D_LOOP(_mm256_loadu_pd(bp), _mm256_loadu_pd(bp + 4))
         __m256d rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
@@ -93,10 +114,18 @@ static inline __m256i tail_mask_s(ptrdiff_t cols) {
     }
 
 static __attribute__((always_inline)) inline void small_s_tile(
-    const int R, ptrdiff_t cols, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    const float *b, ptrdiff_t rsb, float *c, ptrdiff_t rsc) {
+    const int R, int acc, ptrdiff_t cols, ptrdiff_t k, const float *a, ptrdiff_t rsa,
+    ptrdiff_t csa, const float *b, ptrdiff_t rsb, float *c, ptrdiff_t rsc) {
+    typedef float E;
     __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+    if (acc) {
+        if (cols >= 16)
+            SMALL_INIT_FROM_C(_mm256_loadu_ps(cr), _mm256_loadu_ps(cr + 8));
+        else
+            SMALL_INIT_FROM_C(_mm256_maskload_ps(cr, tail_mask_s(cols)),
+                              _mm256_maskload_ps(cr + 8, tail_mask_s(cols - 8)));
+    }
     if (cols >= 16) {
         SMALL_S_LOOP(_mm256_loadu_ps(bp), _mm256_loadu_ps(bp + 8))
         __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
@@ -117,6 +146,7 @@ static __attribute__((always_inline)) inline void small_s_tile(
     }
 }
 #undef SMALL_S_LOOP
+#undef SMALL_INIT_FROM_C
 
 /* C = A @ B (alpha 1, beta 0) with contiguous rows of B and C, unpacked, in 6-row x CHUNK-column
  * tiles (TILE: small_d_tile / small_s_tile).
@@ -124,8 +154,11 @@ static __attribute__((always_inline)) inline void small_s_tile(
  * B's rows in a few L1 sets, where A and C keep evicting it: float64 n = 64 ran at 41 GFLOP/s
  * with B's stride 64 and 52 with 68.  Such a B (at most 64 x 64) is first copied chunk by
  * chunk (k x CHUNK, contiguous, zero-padded); every row strip reuses the chunks.
- * Rows outer: a 6-row sliver of A stays in L1 while it meets every column chunk of B (B, at
- * most 64 x 64, stays in L1/L2), so tall A is streamed once. */
+ * Rows outer: a 6-row sliver of A stays in L1 while it meets every column chunk of B (in
+ * L1/L2), so tall A is streamed once.  A B larger than CYL_SMALL_B_BLOCK goes in blocks of its
+ * rows (cyl_small_kblock), each through every strip, the tiles adding into C after the first:
+ * a chunk then walks a few rows of B, not all k of them a whole row apart (1 x 2048 @
+ * 2048 x 2048, float64: a new page every row, 0.20x numpy). */
 #define CYL_DEFINE_SMALL_ROWS(NAME, E, TILE, CHUNK)                                              \
     static void NAME(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const E *a, ptrdiff_t rsa,            \
                      ptrdiff_t csa, const E *b, ptrdiff_t rsb, E *c, ptrdiff_t rsc) {             \
@@ -144,23 +177,30 @@ static __attribute__((always_inline)) inline void small_s_tile(
                 }                                                                                \
             }                                                                                    \
         const ptrdiff_t ldb = packed ? CHUNK : rsb;                                              \
-        ptrdiff_t i = 0;                                                                         \
-        for (; i + 6 <= m; i += 6)                                                               \
-            for (ptrdiff_t j = 0; j < n; j += CHUNK)                                             \
-                TILE(6, n - j, k, a + i * rsa, rsa, csa, packed ? bpack + j * k : b + j, ldb,    \
-                     c + i * rsc + j, rsc);                                                      \
-        for (ptrdiff_t j = 0; j < n; j += CHUNK) {                                               \
-            ptrdiff_t cols = n - j;                                                              \
-            const E *bj = packed ? bpack + j * k : b + j;                                        \
-            const E *ai = a + i * rsa;                                                           \
-            E *ci = c + i * rsc + j;                                                             \
-            switch (m - i) {                                                                     \
-            case 5: TILE(5, cols, k, ai, rsa, csa, bj, ldb, ci, rsc); break;                     \
-            case 4: TILE(4, cols, k, ai, rsa, csa, bj, ldb, ci, rsc); break;                     \
-            case 3: TILE(3, cols, k, ai, rsa, csa, bj, ldb, ci, rsc); break;                     \
-            case 2: TILE(2, cols, k, ai, rsa, csa, bj, ldb, ci, rsc); break;                     \
-            case 1: TILE(1, cols, k, ai, rsa, csa, bj, ldb, ci, rsc); break;                     \
-            default: break;                                                                      \
+        /* (a copied B is at most 64 x 64: one block) */                                         \
+        const ptrdiff_t kb = cyl_small_kblock(m, k, n * (ptrdiff_t)sizeof(E), 6);                \
+        for (ptrdiff_t p0 = 0; p0 < k; p0 += kb) {                                               \
+            const ptrdiff_t kk = k - p0 < kb ? k - p0 : kb;                                      \
+            const int acc = p0 > 0;                                                              \
+            const E *a0 = a + p0 * csa, *b0 = b + p0 * rsb;                                      \
+            ptrdiff_t i = 0;                                                                     \
+            for (; i + 6 <= m; i += 6)                                                           \
+                for (ptrdiff_t j = 0; j < n; j += CHUNK)                                         \
+                    TILE(6, acc, n - j, kk, a0 + i * rsa, rsa, csa,                              \
+                         packed ? bpack + j * k : b0 + j, ldb, c + i * rsc + j, rsc);            \
+            for (ptrdiff_t j = 0; j < n; j += CHUNK) {                                           \
+                ptrdiff_t cols = n - j;                                                          \
+                const E *bj = packed ? bpack + j * k : b0 + j;                                   \
+                const E *ai = a0 + i * rsa;                                                      \
+                E *ci = c + i * rsc + j;                                                         \
+                switch (m - i) {                                                                 \
+                case 5: TILE(5, acc, cols, kk, ai, rsa, csa, bj, ldb, ci, rsc); break;           \
+                case 4: TILE(4, acc, cols, kk, ai, rsa, csa, bj, ldb, ci, rsc); break;           \
+                case 3: TILE(3, acc, cols, kk, ai, rsa, csa, bj, ldb, ci, rsc); break;           \
+                case 2: TILE(2, acc, cols, kk, ai, rsa, csa, bj, ldb, ci, rsc); break;           \
+                case 1: TILE(1, acc, cols, kk, ai, rsa, csa, bj, ldb, ci, rsc); break;           \
+                default: break;                                                                  \
+                }                                                                                \
             }                                                                                    \
         }                                                                                        \
     }
@@ -367,4 +407,8 @@ void cyl_gemm_small_avx2_kernels(cyl_gemm_kernel out[4]) {
      * tiles against the packed path on the AVX-512 level: n = 80 1.01 vs 0.80x numpy, 128 1.18 vs 1.00x, 192 1.01 vs
      * 1.06x with 1 thread; with 2, n = 96 1.29 vs 0.88x, 256 0.81 vs 1.03x) */
     out[CYL_F64].plain_max = 176 * 176 * 176;
+    /* one strip of the row kernel (6 rows) against any B: 1 x 4096 @ 4096 x 4096 1.19x numpy
+     * unpacked, 0.38x packed; 8 rows (two strips) lost to the packed path (0.63x / 0.88x) */
+    out[CYL_F32].wide_mmax = 6;
+    out[CYL_F64].wide_mmax = 6;
 }

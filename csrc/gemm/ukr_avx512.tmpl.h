@@ -171,13 +171,7 @@ static void FN(small_rows_avx512)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const T
                                   ptrdiff_t rsa, ptrdiff_t csa, const T *b, ptrdiff_t rsb, T *c,
                                   ptrdiff_t rsc) {
     const ptrdiff_t nfull = n / SMALL_CHUNK * SMALL_CHUNK;
-    const ptrdiff_t row_bytes = n * (ptrdiff_t)sizeof(T);
-    ptrdiff_t kb = k;
-    if (k * row_bytes > CYL_SMALL_B_BLOCK) {
-        /* one strip reads B once whatever the block: the fewest rows, the fewest streams */
-        kb = m <= SMALL_ROWS ? CYL_SMALL_KB_MIN : CYL_SMALL_B_BLOCK / row_bytes;
-        kb = kb < CYL_SMALL_KB_MIN ? CYL_SMALL_KB_MIN : kb;
-    }
+    const ptrdiff_t kb = cyl_small_kblock(m, k, n * (ptrdiff_t)sizeof(T), SMALL_ROWS);
 #define STRIP(R)                                                                               \
     do {                                                                                       \
         ptrdiff_t j = 0;                                                                       \
