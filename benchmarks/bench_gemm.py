@@ -98,6 +98,8 @@ def cases(quick, sizes=None, dtypes=None, extras=True):
             yield np.dtype(dt).name, "square", n, (n, n), (n, n)
         if extras:
             yield np.dtype(dt).name, "tall-skinny", 10000, (10000, 64), (64, 64)
+            if np.dtype(dt).kind == "f":  # a row vector against a large matrix: memory-bound
+                yield np.dtype(dt).name, "row-vector", 4096, (1, 4096), (4096, 4096)
     for n in (3, 4) if extras else ():
         count = 10_000 if quick else 100_000
         yield "float64", f"stack {count}", n, (count, n, n), (count, n, n)
