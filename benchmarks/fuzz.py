@@ -168,11 +168,15 @@ def generate(seed, index, names):
         a = _values(rng, np, shape, dtype)
         operands.append(_layout(rng, np, a))
     # Huge zero-stride batch: must be MemoryError.  Not with an empty operand: an empty result
-    # over a 2**40 batch is a legitimate (numpy: minutes-long) loop, not an allocation.
+    # over a 2**40 batch is a legitimate (numpy: minutes-long) loop, not an allocation.  At least
+    # 2**36 matrices, so that even one output element per matrix outgrows memory (2**40 elements
+    # in all gave det of 16 x 16 float32 matrices 2**32 results, 16 GiB: a 24 GiB machine
+    # allocated them and computed for minutes).
     first = operands[0] if operands else None
     if (huge and first is not None and all(op.size > 0 for op in operands) and first.ndim >= 1
             and first.dtype.kind not in "OU"):
-        operands[0] = np.lib.stride_tricks.as_strided(first, (2**40 // first.size,) + first.shape,
+        batch = max(2**40 // first.size, 2**36)
+        operands[0] = np.lib.stride_tricks.as_strided(first, (batch,) + first.shape,
                                                       (0,) + first.strides)
     for a in operands:
         desc.append(f"{a.dtype}{a.shape} strides={a.strides} c={a.flags.c_contiguous} "

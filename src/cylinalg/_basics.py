@@ -22,6 +22,7 @@ from ._validation import (
     _broadcast_batch,
     _check_axis,
     _empty,
+    _fail_type,
     _linalg_dtype,
     _asarray,
     _makearray,
@@ -59,6 +60,9 @@ def _product_operands(fname, a, b):
     a0, b0 = a, b
     a = _asarray(a, fname)
     b = _asarray(b, fname)
+    for x in (a, b):  # no product of strings or records (numpy.vdot('<U', object) raised AttributeError)
+        if x.dtype.kind in "USV":
+            _fail_type(fname, x.dtype)
     if a.ndim == 0 or b.ndim == 0:
         return a0, b0, None
     dt = np.result_type(a, b)
