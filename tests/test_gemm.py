@@ -235,8 +235,9 @@ def test_tall_narrow(arch, dtype, shape, rng):
                                    (20, 40, 64), (17, 7, 5)])
 def test_plain_medium_products(arch, dtype, shape, rng):
     """Plain products (alpha 1, beta 0) up to plain_max run unpacked whatever n; just above it
-    they are packed again.  Both must match numpy, leave C's old contents unread, and write
-    nothing past C's rows (C is a view with padding columns)."""
+    they are packed again (176^3 / 177^3 straddle the AVX2 level's float64 plain_max; each
+    level's own is in test_plain_threshold_of_the_level).  Both must match numpy, leave C's old
+    contents unread, and write nothing past C's rows (C is a view with padding columns)."""
     m, n, k = shape
     a = random_array(rng, (m, k), dtype)
     b = random_array(rng, (k, n), dtype)
