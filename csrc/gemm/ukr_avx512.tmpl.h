@@ -159,9 +159,9 @@ static __attribute__((always_inline)) inline void FN(small_tile_avx512)(
 }
 
 /* Rows of C in strips of SMALL_ROWS (the remaining rows as one shorter tile), each strip across
- * all column chunks: the strip's rows of A stay in L1 while B (or its block) stays in L2.  A B larger than
- * CYL_SMALL_B_BLOCK goes in blocks of its rows (blocks of k), each block through every strip, the
- * tiles adding into C after the first: a chunk of columns then walks a few rows of B, not all
+ * all column chunks: the strip's rows of A stay in L1 while B (or its block) stays in L2.  A B
+ * larger than CYL_SMALL_B_BLOCK goes in blocks of its rows (blocks of k), each block through
+ * every strip, the tiles adding into C after the first: a chunk of columns then walks a few rows of B, not all
  * k of them at a stride of a whole row (1 x 2048 @ 2048 x 2048, float64: a new page on every
  * row, 0.23x numpy).  B is read in place: the AVX2 path copies a B whose row stride is a
  * multiple of 256 bytes (its 8-wide chunks crowd a few L1 sets), but with 16-wide chunks the
