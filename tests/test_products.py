@@ -204,6 +204,38 @@ def test_large_stacks_split_over_threads(dtype, shapes, rng):
     np.testing.assert_array_equal(one, two)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_large_4x4_stack_streamed_output(arch, threads, rng):
+    """A float64 4x4 stack with 4 MiB or more of output is written with streaming stores when
+    every row of C starts on 16 bytes.  out= at either 8-byte phase, with gaps between rows
+    (rows 6 apart: still 16-byte aligned; 5 apart: not), and a 2-D batch: numpy's values,
+    nothing written outside C, bitwise the same as a small stack."""
+    count = 70000
+    a, b = rng.standard_normal((count, 4, 4)), rng.standard_normal((count, 4, 4))
+    before = cla.get_num_threads()
+    try:
+        cla.set_num_threads(threads)
+        want = cla.matmul(a[:1000], b[:1000])  # 128 KB of output: ordinary stores
+        got = cla.matmul(a, b)
+        _close(got, np.matmul(a, b))
+        np.testing.assert_array_equal(got[:1000], want)
+        np.testing.assert_array_equal(
+            cla.matmul(a.reshape(350, 200, 4, 4), b.reshape(350, 200, 4, 4)), got.reshape(350, 200, 4, 4))
+        for phase in (0, 1):
+            buf = np.full(count * 16 + 2, np.nan)
+            out = buf[phase:phase + count * 16].reshape(count, 4, 4)
+            assert cla.matmul(a, b, out=out) is out
+            np.testing.assert_array_equal(out, got)
+            assert np.isnan(buf[:phase]).all() and np.isnan(buf[phase + count * 16:]).all()
+        for width in (5, 6):
+            wide = np.full((count, 4, width), np.nan)
+            cla.matmul(a, b, out=wide[:, :, :4])
+            np.testing.assert_array_equal(wide[:, :, :4], got)
+            assert np.isnan(wide[:, :, 4:]).all()
+    finally:
+        cla.set_num_threads(before)
+
+
 @pytest.mark.parametrize("mkn", [(4, 4, 4), (5, 3, 6), (8, 8, 8), (2, 7, 1)])
 def test_stack_kernel_conj_a(arch, dtype, mkn, rng):
     """The stack kernels' conj(a) @ b (the compiled hook; no public function needs it yet)."""

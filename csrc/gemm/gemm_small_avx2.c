@@ -2,6 +2,7 @@
  * flags from setup.py); the same template as the portable build in gemm.c. */
 #include <immintrin.h>
 #include <math.h>
+#include <stdint.h>
 #include "cylinalg/scalar.h"
 #include "cylinalg/batch.h"
 #include "cylinalg/gemm.h"
@@ -345,7 +346,43 @@ CYL_DEFINE_STACK_COMPLEX(stack_c_avx2, stack_c_tiny, cyl_gemm_stack_c_avx2)
 #undef CYL_DEFINE_STACK_COMPLEX
 
 /* float64 4x4 stacks with contiguous rows of B and C: one ymm per row of C,
- * C[i,:] = sum_p A[i,p] * B[p,:], 16 FMAs per matrix. */
+ * C[i,:] = sum_p A[i,p] * B[p,:], 16 FMAs per matrix.  The loop is memory-bound; an output of
+ * CYL_STREAM_MIN_BYTES or more is written with streaming stores, which skip reading in the
+ * lines they overwrite (a quarter of the traffic): 100000 matrices, 1 thread, 1.35-1.6 ms ->
+ * 0.79-0.94 ms; at 30000 (3.8 MB of output, still in L3) no difference either way. */
+#define CYL_STREAM_MIN_BYTES ((ptrdiff_t)4 << 20)
+static __attribute__((always_inline)) inline void stack_d4(const int stream, const char *a,
+                                                            ptrdiff_t rsa, ptrdiff_t csa,
+                                                            const char *b, ptrdiff_t rsb, char *c,
+                                                            ptrdiff_t rsc, struct cyl_batch *it) {
+    CYL_STACK_LOOP(it, double, a, b, c, {
+        __m256d b0 = _mm256_loadu_pd(bt), b1 = _mm256_loadu_pd(bt + rsb);
+        __m256d b2 = _mm256_loadu_pd(bt + 2 * rsb), b3 = _mm256_loadu_pd(bt + 3 * rsb);
+        for (int i = 0; i < 4; i++) {
+            const double *ai = at + i * rsa;
+            __m256d r = _mm256_mul_pd(_mm256_broadcast_sd(ai), b0);
+            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + csa), b1, r);
+            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + 2 * csa), b2, r);
+            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + 3 * csa), b3, r);
+            if (stream) { /* 16-byte halves: numpy's large arrays are 16-byte, not 32-byte, aligned */
+                _mm_stream_pd(ct + i * rsc, _mm256_castpd256_pd128(r));
+                _mm_stream_pd(ct + i * rsc + 2, _mm256_extractf128_pd(r, 1));
+            } else {
+                _mm256_storeu_pd(ct + i * rsc, r);
+            }
+        }
+    });
+    if (stream) _mm_sfence(); /* order the streamed stores before the caller's barrier */
+}
+
+/* Every row of every matrix of C starts on 16 bytes (what _mm_stream_pd needs). */
+static int stack_rows_16_aligned(const char *c, ptrdiff_t rsc, const struct cyl_batch *it) {
+    if (((uintptr_t)(c + it->offset[2]) & 15) || (rsc * (ptrdiff_t)sizeof(double)) & 15) return 0;
+    for (int d = 0; d < it->ndim; d++)
+        if (it->strides[2][d] & 15) return 0;
+    return 1;
+}
+
 static void stack_d_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
                          ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
                          char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
@@ -360,18 +397,11 @@ static void stack_d_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const
         cyl_gemm_stack_d_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
         return;
     }
-    CYL_STACK_LOOP(it, double, a, b, c, {
-        __m256d b0 = _mm256_loadu_pd(bt), b1 = _mm256_loadu_pd(bt + rsb);
-        __m256d b2 = _mm256_loadu_pd(bt + 2 * rsb), b3 = _mm256_loadu_pd(bt + 3 * rsb);
-        for (int i = 0; i < 4; i++) {
-            const double *ai = at + i * rsa;
-            __m256d r = _mm256_mul_pd(_mm256_broadcast_sd(ai), b0);
-            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + csa), b1, r);
-            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + 2 * csa), b2, r);
-            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + 3 * csa), b3, r);
-            _mm256_storeu_pd(ct + i * rsc, r);
-        }
-    });
+    if (it->count * (ptrdiff_t)(16 * sizeof(double)) >= CYL_STREAM_MIN_BYTES &&
+        stack_rows_16_aligned(c, rsc, it))
+        stack_d4(1, a, rsa, csa, b, rsb, c, rsc, it);
+    else
+        stack_d4(0, a, rsa, csa, b, rsb, c, rsc, it);
 }
 
 /* float32 stacks with contiguous rows of B and C: the unpacked row kernel per matrix. */
