@@ -205,13 +205,14 @@ def test_large_stacks_split_over_threads(dtype, shapes, rng):
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-def test_large_4x4_stack_streamed_output(arch, threads, rng):
-    """A float64 4x4 stack with 4 MiB or more of output is written with streaming stores when
-    every row of C starts on 16 bytes.  out= at either 8-byte phase, with gaps between rows
-    (rows 6 apart: still 16-byte aligned; 5 apart: not), and a 2-D batch: numpy's values,
-    nothing written outside C, bitwise the same as a small stack."""
+@pytest.mark.parametrize("n", [3, 4])
+def test_large_tiny_stack_outputs(arch, n, threads, rng):
+    """Large float64 3x3 and 4x4 stacks (4x4 with 4 MiB or more of output is written with
+    streaming stores when every row of C starts on 16 bytes).  out= at either 8-byte phase,
+    with gaps between rows (rows n+1 and n+2 apart: one of them 16-byte aligned for n = 4), and
+    a 2-D batch: numpy's values, nothing written outside C, bitwise the same as a small stack."""
     count = 70000
-    a, b = rng.standard_normal((count, 4, 4)), rng.standard_normal((count, 4, 4))
+    a, b = rng.standard_normal((count, n, n)), rng.standard_normal((count, n, n))
     before = cla.get_num_threads()
     try:
         cla.set_num_threads(threads)
@@ -220,18 +221,19 @@ def test_large_4x4_stack_streamed_output(arch, threads, rng):
         _close(got, np.matmul(a, b))
         np.testing.assert_array_equal(got[:1000], want)
         np.testing.assert_array_equal(
-            cla.matmul(a.reshape(350, 200, 4, 4), b.reshape(350, 200, 4, 4)), got.reshape(350, 200, 4, 4))
+            cla.matmul(a.reshape(350, 200, n, n), b.reshape(350, 200, n, n)), got.reshape(350, 200, n, n))
+        size = count * n * n
         for phase in (0, 1):
-            buf = np.full(count * 16 + 2, np.nan)
-            out = buf[phase:phase + count * 16].reshape(count, 4, 4)
+            buf = np.full(size + 2, np.nan)
+            out = buf[phase:phase + size].reshape(count, n, n)
             assert cla.matmul(a, b, out=out) is out
             np.testing.assert_array_equal(out, got)
-            assert np.isnan(buf[:phase]).all() and np.isnan(buf[phase + count * 16:]).all()
-        for width in (5, 6):
-            wide = np.full((count, 4, width), np.nan)
-            cla.matmul(a, b, out=wide[:, :, :4])
-            np.testing.assert_array_equal(wide[:, :, :4], got)
-            assert np.isnan(wide[:, :, 4:]).all()
+            assert np.isnan(buf[:phase]).all() and np.isnan(buf[phase + size:]).all()
+        for width in (n + 1, n + 2):
+            wide = np.full((count, n, width), np.nan)
+            cla.matmul(a, b, out=wide[:, :, :n])
+            np.testing.assert_array_equal(wide[:, :, :n], got)
+            assert np.isnan(wide[:, :, n:]).all()
     finally:
         cla.set_num_threads(before)
 

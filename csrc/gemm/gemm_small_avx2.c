@@ -375,6 +375,29 @@ static __attribute__((always_inline)) inline void stack_d4(const int stream, con
     if (stream) _mm_sfence(); /* order the streamed stores before the caller's barrier */
 }
 
+/* float64 3x3 stacks with contiguous rows of B and C: each row of C in one ymm, stored as a
+ * pair and a single (no masked stores: slow on AMD).  Rows of B are loaded the same way, not
+ * with masked loads, which cost twice as much once the stack comes from memory (100000
+ * matrices: 12.6 against 6.8 ns a matrix).  1 thread, 100000 matrices: 0.94 -> 0.62 ms, 3.4x ->
+ * 6.1x numpy (the template's scalar loop before); 3.5 ns a matrix from cache. */
+static inline __m256d load3_d(const double *p) {
+    return _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(p)), _mm_load_sd(p + 2), 1);
+}
+static void stack_d3(const char *a, ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb,
+                     char *c, ptrdiff_t rsc, struct cyl_batch *it) {
+    CYL_STACK_LOOP(it, double, a, b, c, {
+        __m256d b0 = load3_d(bt), b1 = load3_d(bt + rsb), b2 = load3_d(bt + 2 * rsb);
+        for (int i = 0; i < 3; i++) {
+            const double *ai = at + i * rsa;
+            __m256d r = _mm256_mul_pd(_mm256_broadcast_sd(ai), b0);
+            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + csa), b1, r);
+            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + 2 * csa), b2, r);
+            _mm_storeu_pd(ct + i * rsc, _mm256_castpd256_pd128(r));
+            _mm_store_sd(ct + i * rsc + 2, _mm256_extractf128_pd(r, 1));
+        }
+    });
+}
+
 /* Every row of every matrix of C starts on 16 bytes (what _mm_stream_pd needs). */
 static int stack_rows_16_aligned(const char *c, ptrdiff_t rsc, const struct cyl_batch *it) {
     if (((uintptr_t)(c + it->offset[2]) & 15) || (rsc * (ptrdiff_t)sizeof(double)) & 15) return 0;
@@ -391,6 +414,10 @@ static void stack_d_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const
             stack_d_tiny(conja, m, n, k, a, rsa, csa, b, rsb, c, rsc, it);
         else
             CYL_STACK_LOOP(it, double, a, b, c, { small_d_rows(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
+        return;
+    }
+    if (m == 3 && n == 3 && k == 3 && csb == 1 && csc == 1) {
+        stack_d3(a, rsa, csa, b, rsb, c, rsc, it);
         return;
     }
     if (!(m == 4 && n == 4 && k == 4 && csb == 1 && csc == 1)) {
