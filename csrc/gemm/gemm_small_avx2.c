@@ -345,57 +345,48 @@ CYL_DEFINE_STACK_COMPLEX(stack_z_avx2, stack_z_tiny, cyl_gemm_stack_z_avx2)
 CYL_DEFINE_STACK_COMPLEX(stack_c_avx2, stack_c_tiny, cyl_gemm_stack_c_avx2)
 #undef CYL_DEFINE_STACK_COMPLEX
 
-/* float64 4x4 stacks with contiguous rows of B and C: one ymm per row of C,
- * C[i,:] = sum_p A[i,p] * B[p,:], 16 FMAs per matrix.  The loop is memory-bound; an output of
- * CYL_STREAM_MIN_BYTES or more is written with streaming stores, which skip reading in the
- * lines they overwrite (a quarter of the traffic): 100000 matrices, 1 thread, 1.35-1.6 ms ->
- * 0.79-0.94 ms; at 30000 (3.8 MB of output, still in L3) no difference either way. */
+/* float64 3x3 and 4x4 stacks with contiguous rows of B and C: one ymm per row of C,
+ * C[i,:] = sum_p A[i,p] * B[p,:], N*N FMAs per matrix.  N is a constant after inlining.
+ * - 3x3 rows of B and C go as a 16-byte and an 8-byte piece, not masked: masked loads cost
+ *   twice as much once the stack comes from memory (100000 matrices: 12.6 against 6.8 ns a
+ *   matrix), masked stores are slow on AMD.  1 thread, 100000 matrices: 3.4-4.1x -> 5.8-6.0x
+ *   numpy (the template's scalar loop before); 3.7 ns a matrix from cache.
+ * - 4x4 is memory-bound; an output of CYL_STREAM_MIN_BYTES or more is written with streaming
+ *   stores (stream), which skip reading in the lines they overwrite (a quarter of the
+ *   traffic): 100000 matrices, 1 thread, 1.35-1.6 ms -> 0.79-0.94 ms; at 30000 (3.8 MB of
+ *   output, still in L3) no difference either way. */
 #define CYL_STREAM_MIN_BYTES ((ptrdiff_t)4 << 20)
-static __attribute__((always_inline)) inline void stack_d4(const int stream, const char *a,
-                                                            ptrdiff_t rsa, ptrdiff_t csa,
-                                                            const char *b, ptrdiff_t rsb, char *c,
-                                                            ptrdiff_t rsc, struct cyl_batch *it) {
+static __attribute__((always_inline)) inline void stack_d_square(const int N, const int stream,
+                                                                  const char *a, ptrdiff_t rsa,
+                                                                  ptrdiff_t csa, const char *b,
+                                                                  ptrdiff_t rsb, char *c,
+                                                                  ptrdiff_t rsc, struct cyl_batch *it) {
     CYL_STACK_LOOP(it, double, a, b, c, {
-        __m256d b0 = _mm256_loadu_pd(bt), b1 = _mm256_loadu_pd(bt + rsb);
-        __m256d b2 = _mm256_loadu_pd(bt + 2 * rsb), b3 = _mm256_loadu_pd(bt + 3 * rsb);
-        for (int i = 0; i < 4; i++) {
+        __m256d bp[4];
+        for (int p = 0; p < N; p++) {
+            const double *row = bt + p * rsb;
+            bp[p] = N == 4 ? _mm256_loadu_pd(row)
+                           : _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(row)),
+                                                  _mm_load_sd(row + 2), 1);
+        }
+        for (int i = 0; i < N; i++) {
             const double *ai = at + i * rsa;
-            __m256d r = _mm256_mul_pd(_mm256_broadcast_sd(ai), b0);
-            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + csa), b1, r);
-            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + 2 * csa), b2, r);
-            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + 3 * csa), b3, r);
+            __m256d r = _mm256_mul_pd(_mm256_broadcast_sd(ai), bp[0]);
+            for (int p = 1; p < N; p++) r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + p * csa), bp[p], r);
+            double *ci = ct + i * rsc;
+            __m128d lo = _mm256_castpd256_pd128(r), hi = _mm256_extractf128_pd(r, 1);
             if (stream) { /* 16-byte halves: numpy's large arrays are 16-byte, not 32-byte, aligned */
-                _mm_stream_pd(ct + i * rsc, _mm256_castpd256_pd128(r));
-                _mm_stream_pd(ct + i * rsc + 2, _mm256_extractf128_pd(r, 1));
+                _mm_stream_pd(ci, lo);
+                _mm_stream_pd(ci + 2, hi);
+            } else if (N == 4) {
+                _mm256_storeu_pd(ci, r);
             } else {
-                _mm256_storeu_pd(ct + i * rsc, r);
+                _mm_storeu_pd(ci, lo);
+                _mm_store_sd(ci + 2, hi);
             }
         }
     });
     if (stream) _mm_sfence(); /* order the streamed stores before the caller's barrier */
-}
-
-/* float64 3x3 stacks with contiguous rows of B and C: each row of C in one ymm, stored as a
- * pair and a single (no masked stores: slow on AMD).  Rows of B are loaded the same way, not
- * with masked loads, which cost twice as much once the stack comes from memory (100000
- * matrices: 12.6 against 6.8 ns a matrix).  1 thread, 100000 matrices: 0.94 -> 0.62 ms, 3.4x ->
- * 6.1x numpy (the template's scalar loop before); 3.5 ns a matrix from cache. */
-static inline __m256d load3_d(const double *p) {
-    return _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(p)), _mm_load_sd(p + 2), 1);
-}
-static void stack_d3(const char *a, ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb,
-                     char *c, ptrdiff_t rsc, struct cyl_batch *it) {
-    CYL_STACK_LOOP(it, double, a, b, c, {
-        __m256d b0 = load3_d(bt), b1 = load3_d(bt + rsb), b2 = load3_d(bt + 2 * rsb);
-        for (int i = 0; i < 3; i++) {
-            const double *ai = at + i * rsa;
-            __m256d r = _mm256_mul_pd(_mm256_broadcast_sd(ai), b0);
-            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + csa), b1, r);
-            r = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + 2 * csa), b2, r);
-            _mm_storeu_pd(ct + i * rsc, _mm256_castpd256_pd128(r));
-            _mm_store_sd(ct + i * rsc + 2, _mm256_extractf128_pd(r, 1));
-        }
-    });
 }
 
 /* Every row of every matrix of C starts on 16 bytes (what _mm_stream_pd needs). */
@@ -417,7 +408,7 @@ static void stack_d_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const
         return;
     }
     if (m == 3 && n == 3 && k == 3 && csb == 1 && csc == 1) {
-        stack_d3(a, rsa, csa, b, rsb, c, rsc, it);
+        stack_d_square(3, 0, a, rsa, csa, b, rsb, c, rsc, it);
         return;
     }
     if (!(m == 4 && n == 4 && k == 4 && csb == 1 && csc == 1)) {
@@ -426,9 +417,9 @@ static void stack_d_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const
     }
     if (it->count * (ptrdiff_t)(16 * sizeof(double)) >= CYL_STREAM_MIN_BYTES &&
         stack_rows_16_aligned(c, rsc, it))
-        stack_d4(1, a, rsa, csa, b, rsb, c, rsc, it);
+        stack_d_square(4, 1, a, rsa, csa, b, rsb, c, rsc, it);
     else
-        stack_d4(0, a, rsa, csa, b, rsb, c, rsc, it);
+        stack_d_square(4, 0, a, rsa, csa, b, rsb, c, rsc, it);
 }
 
 /* float32 stacks with contiguous rows of B and C: the unpacked row kernel per matrix. */
