@@ -205,37 +205,55 @@ def test_large_stacks_split_over_threads(dtype, shapes, rng):
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-@pytest.mark.parametrize("n", [3, 4])
-def test_large_tiny_stack_outputs(arch, n, threads, rng):
-    """Large float64 3x3 and 4x4 stacks (4x4 with 4 MiB or more of output is written with
-    streaming stores when every row of C starts on 16 bytes).  out= at either 8-byte phase,
-    with gaps between rows (rows n+1 and n+2 apart: one of them 16-byte aligned for n = 4), and
-    a 2-D batch: numpy's values, nothing written outside C, bitwise the same as a small stack."""
-    count = 70000
-    a, b = rng.standard_normal((count, n, n)), rng.standard_normal((count, n, n))
+@pytest.mark.parametrize("dtype, n", [("f8", 3), ("f8", 4), ("f8", 6), ("f8", 7), ("f8", 12), ("f8", 16),
+                                      ("f4", 4), ("f4", 7), ("f4", 8), ("f4", 12), ("f4", 16)])
+def test_large_tiny_stack_outputs(arch, dtype, n, threads, rng):
+    """Real tiny stacks with 5 MiB of output: written with streaming stores when every row of C
+    starts on 16 bytes (rows of up to 3 vectors).  out= at every element phase of 16 bytes,
+    gaps between rows (n+1 and n+2 apart), a 2-D batch: numpy's values, nothing written outside
+    C, bitwise the same as a small stack (ordinary stores)."""
+    itemsize = np.dtype(dtype).itemsize
+    count = -(-(5 << 20) // (n * n * itemsize * 200)) * 200
+    a, b = random_array(rng, (count, n, n), dtype), random_array(rng, (count, n, n), dtype)
     before = cla.get_num_threads()
     try:
         cla.set_num_threads(threads)
-        want = cla.matmul(a[:1000], b[:1000])  # 128 KB of output: ordinary stores
+        want = cla.matmul(a[:1000], b[:1000])  # at most 1 MB of output: ordinary stores
         got = cla.matmul(a, b)
         _close(got, np.matmul(a, b))
         np.testing.assert_array_equal(got[:1000], want)
-        np.testing.assert_array_equal(
-            cla.matmul(a.reshape(350, 200, n, n), b.reshape(350, 200, n, n)), got.reshape(350, 200, n, n))
+        batch = (count // 200, 200, n, n)
+        np.testing.assert_array_equal(cla.matmul(a.reshape(batch), b.reshape(batch)), got.reshape(batch))
         size = count * n * n
-        for phase in (0, 1):
-            buf = np.full(size + 2, np.nan)
+        for phase in range(16 // itemsize):
+            buf = np.full(size + 16 // itemsize, np.nan, dtype)
             out = buf[phase:phase + size].reshape(count, n, n)
             assert cla.matmul(a, b, out=out) is out
             np.testing.assert_array_equal(out, got)
             assert np.isnan(buf[:phase]).all() and np.isnan(buf[phase + size:]).all()
         for width in (n + 1, n + 2):
-            wide = np.full((count, n, width), np.nan)
+            wide = np.full((count, n, width), np.nan, dtype)
             cla.matmul(a, b, out=wide[:, :, :n])
             np.testing.assert_array_equal(wide[:, :, :n], got)
             assert np.isnan(wide[:, :, n:]).all()
     finally:
         cla.set_num_threads(before)
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_tiny_stacks_every_shape(arch, dtype, rng):
+    """Every m, k, n up to 17 (the tiny loops' row blocks, last columns and size limits): numpy's
+    values, with C's rows contiguous and with gaps that must stay untouched."""
+    for m in range(1, 18):
+        for k in range(1, 18):
+            for n in range(1, 18):
+                a, b = random_array(rng, (3, m, k), dtype), random_array(rng, (3, k, n), dtype)
+                want = np.matmul(a, b)
+                _close(cla.matmul(a, b), want)
+                wide = np.full((3, m, n + 2), np.nan, dtype)
+                cla.matmul(a, b, out=wide[:, :, 1:n + 1])
+                _close(wide[:, :, 1:n + 1], want)
+                assert np.isnan(wide[:, :, [0, n + 1]]).all()
 
 
 @pytest.mark.parametrize("mkn", [(4, 4, 4), (5, 3, 6), (8, 8, 8), (2, 7, 1)])
