@@ -100,9 +100,11 @@ def cases(quick, sizes=None, dtypes=None, extras=True):
             yield np.dtype(dt).name, "tall-skinny", 10000, (10000, 64), (64, 64)
             if np.dtype(dt).kind == "f":  # a row vector against a large matrix: memory-bound
                 yield np.dtype(dt).name, "row-vector", 4096, (1, 4096), (4096, 4096)
-    for n in (3, 4) if extras else ():
-        count = 10_000 if quick else 100_000
-        yield "float64", f"stack {count}", n, (count, n, n), (count, n, n)
+    # stacks of tiny matrices (the targets are float64 3x3 and 4x4)
+    count = 10_000 if quick else 100_000
+    for dt in (dtypes or (np.float64, np.float32, np.complex128)) if extras else ():
+        for n in (2, 3, 4, 5, 8, 12, 16):
+            yield np.dtype(dt).name, f"stack {count}", n, (count, n, n), (count, n, n)
 
 
 def flop_count(dtype, sa, sb):

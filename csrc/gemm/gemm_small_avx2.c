@@ -216,10 +216,13 @@ CYL_DEFINE_PLAIN_SMALL(small_d_avx2, double, small_d_rows, cyl_gemm_small_d_avx2
  * One matrix at a time, its column count N a compile-time constant after inlining (and, for
  * squares, every trip count).
  * Real: C's rows in blocks of R, the block's accumulators in registers across k, so a row of B
- * is loaded once per block, not once per row of C (R = 8 rows of one vector, 6 of two: 8 or 12
- * accumulators, 16 ymm registers).  A row's last columns are read and written in 16-, 8- and
- * 4-byte pieces, not masked: masked loads cost twice as much once the stack comes from memory
- * (3x3 float64, 100000 matrices: 12.6 against 6.8 ns a matrix), masked stores are slow on AMD.
+ * is loaded once per block, not once per row of C (R = 8 rows of one vector, 6 of two, 4 of
+ * three: at most 12 accumulators in the 16 ymm registers).  100000 matrices, 1 thread, out=,
+ * against one row at a time: float32 7x7 0.87 -> 2.3x numpy, 12x12 0.57 -> 1.3x, float64
+ * 12x12 (the 6-row tiles of small_d_rows before) 0.88 -> 1.4x.
+ * A row's last columns are read and written in 16-, 8- and 4-byte pieces, not masked: masked
+ * loads cost twice as much once the stack comes from memory (3x3 float64, 100000 matrices:
+ * 12.6 against 6.8 ns a matrix), masked stores are slow on AMD.
  * With stream (an output of CYL_STREAM_MIN_BYTES or more, every row of C on 16 bytes) C is
  * written with streaming stores, which skip reading in the lines they overwrite: the loop is
  * memory-bound, and that read is a quarter of its traffic (4x4 float64, 100000 matrices,
@@ -237,7 +240,10 @@ static __attribute__((always_inline)) inline void store_part_d(double *p, __m256
                                                                const int stream) {
     __m128d lo = _mm256_castpd256_pd128(v), hi = _mm256_extractf128_pd(v, 1);
     if (stream) { /* 16-byte pieces: numpy's large arrays are 16-byte, not 32-byte, aligned */
-        if (cnt == 1) { _mm_stream_si64((long long *)p, _mm_cvtsi128_si64(_mm_castpd_si128(lo))); return; }
+        if (cnt == 1) {
+            _mm_stream_si64((long long *)p, _mm_cvtsi128_si64(_mm_castpd_si128(lo)));
+            return;
+        }
         _mm_stream_pd(p, lo);
         if (cnt == 3) _mm_stream_si64((long long *)(p + 2), _mm_cvtsi128_si64(_mm_castpd_si128(hi)));
         if (cnt == 4) _mm_stream_pd(p + 2, hi);
@@ -260,7 +266,8 @@ static __attribute__((always_inline)) inline __m128 load_part_s4(const float *p,
 static __attribute__((always_inline)) inline __m256 load_part_s(const float *p, const int cnt) {
     if (cnt == 8) return _mm256_loadu_ps(p);
     if (cnt <= 4) return _mm256_castps128_ps256(load_part_s4(p, cnt));
-    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(p)), load_part_s4(p + 4, cnt - 4), 1);
+    __m128 hi = load_part_s4(p + 4, cnt - 4);
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(p)), hi, 1);
 }
 static __attribute__((always_inline)) inline void store_part_s4(float *p, __m128 v, const int cnt,
                                                                 const int stream) {
@@ -295,7 +302,8 @@ static __attribute__((always_inline)) inline void store_part_s(float *p, __m256 
             for (int v = 0; v < nv; v++) acc[r][v] = ZERO();                                     \
         for (ptrdiff_t p = 0; p < k; p++) {                                                      \
             const E *bp = b + p * rsb, *ap = a + p * csa;                                        \
-            for (int v = 0; v < nv; v++) bv[v] = v < nv - 1 ? LOADU(bp + W * v) : LOAD_PART(bp + W * v, last); \
+            for (int v = 0; v < nv; v++)                                                         \
+                bv[v] = v < nv - 1 ? LOADU(bp + W * v) : LOAD_PART(bp + W * v, last);            \
             for (int r = 0; r < R; r++) {                                                        \
                 V av = BCAST(ap + r * rsa);                                                      \
                 for (int v = 0; v < nv; v++) acc[r][v] = FMADD(av, bv[v], acc[r][v]);            \
@@ -305,7 +313,7 @@ static __attribute__((always_inline)) inline void store_part_s(float *p, __m256 
             for (int v = 0; v < nv; v++)                                                         \
                 STORE_PART(c + r * rsc + W * v, acc[r][v], v < nv - 1 ? W : last, stream);       \
     }                                                                                            \
-    static __attribute__((always_inline)) inline void NAME##_rows(                               \
+    static __attribute__((always_inline)) inline void NAME(                                      \
         const int N, const int stream, ptrdiff_t m, ptrdiff_t k, const E *a, ptrdiff_t rsa,      \
         ptrdiff_t csa, const E *b, ptrdiff_t rsb, E *c, ptrdiff_t rsc) {                         \
         const int nv = (N + W - 1) / W, R = nv == 1 ? 8 : nv == 2 ? 6 : 4;                       \
@@ -323,18 +331,6 @@ static __attribute__((always_inline)) inline void store_part_s(float *p, __m256 
         case 2: NAME##_block(N, 2, stream, k, a, rsa, csa, b, rsb, c, rsc); break;               \
         case 1: NAME##_block(N, 1, stream, k, a, rsa, csa, b, rsb, c, rsc); break;               \
         default: break;                                                                          \
-        }                                                                                        \
-    }                                                                                            \
-    /* More than 3 vectors a row: two column chunks, 12 accumulators in each; not streamed, as \
-     * each pass writes parts of lines (16x16 float64, 100000 matrices: 717 against 217 ns). */  \
-    static __attribute__((always_inline)) inline void NAME(                                      \
-        const int N, const int stream, ptrdiff_t m, ptrdiff_t k, const E *a, ptrdiff_t rsa,      \
-        ptrdiff_t csa, const E *b, ptrdiff_t rsb, E *c, ptrdiff_t rsc) {                         \
-        if (N > 3 * W) {                                                                         \
-            NAME##_rows(2 * W, 0, m, k, a, rsa, csa, b, rsb, c, rsc);                            \
-            NAME##_rows(N - 2 * W, 0, m, k, a, rsa, csa, b + 2 * W, rsb, c + 2 * W, rsc);        \
-        } else {                                                                                 \
-            NAME##_rows(N, stream, m, k, a, rsa, csa, b, rsb, c, rsc);                           \
         }                                                                                        \
     }
 CYL_DEFINE_TINY_REAL(tiny_d, double, __m256d, 4, _mm256_loadu_pd, load_part_d, store_part_d,
@@ -383,9 +379,11 @@ CYL_DEFINE_TINY_REAL(tiny_s, float, __m256, 8, _mm256_loadu_ps, load_part_s, sto
 static inline __m256d swap_pairs_d(__m256d x) { return _mm256_permute_pd(x, 0x5); }
 static inline __m256 swap_pairs_s(__m256 x) { return _mm256_permute_ps(x, 0xB1); }
 CYL_DEFINE_TINY_COMPLEX(tiny_z, double, __m256d, 4, _mm256_loadu_pd, load_part_d, store_part_d,
-                        _mm256_set1_pd, _mm256_fmadd_pd, swap_pairs_d, _mm256_addsub_pd, _mm256_setzero_pd)
+                        _mm256_set1_pd, _mm256_fmadd_pd, swap_pairs_d, _mm256_addsub_pd,
+                        _mm256_setzero_pd)
 CYL_DEFINE_TINY_COMPLEX(tiny_c, float, __m256, 8, _mm256_loadu_ps, load_part_s, store_part_s,
-                        _mm256_set1_ps, _mm256_fmadd_ps, swap_pairs_s, _mm256_addsub_ps, _mm256_setzero_ps)
+                        _mm256_set1_ps, _mm256_fmadd_ps, swap_pairs_s, _mm256_addsub_ps,
+                        _mm256_setzero_ps)
 #undef CYL_DEFINE_TINY_COMPLEX
 
 /* The stack loops over tiny matrices, one instantiation per column count up to NMAX; squares
@@ -394,11 +392,14 @@ CYL_DEFINE_TINY_COMPLEX(tiny_c, float, __m256, 8, _mm256_loadu_ps, load_part_s, 
 #define TINY_REAL_ONE(N)                                                                       \
     case N:                                                                                    \
         if (m == N && k == N && stream)                                                        \
-            CYL_STACK_LOOP(it, TINY_ELT, a, b, c, { TINY_FN(N, 1, N, N, at, rsa, csa, bt, rsb, ct, rsc); }); \
+            CYL_STACK_LOOP(it, TINY_ELT, a, b, c,                                              \
+                           { TINY_FN(N, 1, N, N, at, rsa, csa, bt, rsb, ct, rsc); });            \
         else if (m == N && k == N)                                                             \
-            CYL_STACK_LOOP(it, TINY_ELT, a, b, c, { TINY_FN(N, 0, N, N, at, rsa, csa, bt, rsb, ct, rsc); }); \
+            CYL_STACK_LOOP(it, TINY_ELT, a, b, c,                                              \
+                           { TINY_FN(N, 0, N, N, at, rsa, csa, bt, rsb, ct, rsc); });            \
         else                                                                                   \
-            CYL_STACK_LOOP(it, TINY_ELT, a, b, c, { TINY_FN(N, 0, m, k, at, rsa, csa, bt, rsb, ct, rsc); }); \
+            CYL_STACK_LOOP(it, TINY_ELT, a, b, c,                                              \
+                           { TINY_FN(N, 0, m, k, at, rsa, csa, bt, rsb, ct, rsc); });            \
         if (stream) _mm_sfence(); /* order the streamed stores before the caller's barrier */ \
         break;
 #define TINY_COMPLEX_ONE(N)                                                                    \
@@ -430,7 +431,7 @@ CYL_DEFINE_TINY_COMPLEX(tiny_c, float, __m256, 8, _mm256_loadu_ps, load_part_s, 
     }
 #define TINY_FN tiny_d
 #define TINY_ELT double
-CYL_DEFINE_STACK_TINY(stack_d_tiny, TINY_CASES_16(TINY_REAL_ONE))
+CYL_DEFINE_STACK_TINY(stack_d_tiny, TINY_CASES_12(TINY_REAL_ONE))
 #undef TINY_FN
 #undef TINY_ELT
 #define TINY_FN tiny_s
@@ -470,17 +471,19 @@ static int stack_rows_16_aligned(const char *c, ptrdiff_t rsc_bytes, const struc
 /* Streaming stores for C: a large output, every row on 16 bytes. */
 static int stack_stream(const char *c, ptrdiff_t rsc, ptrdiff_t m, ptrdiff_t n, ptrdiff_t esize,
                         const struct cyl_batch *it) {
-    return it->count * m * n * esize >= CYL_STREAM_MIN_BYTES && stack_rows_16_aligned(c, rsc * esize, it);
+    return it->count * m * n * esize >= CYL_STREAM_MIN_BYTES &&
+           stack_rows_16_aligned(c, rsc * esize, it);
 }
 
-/* Stacks with contiguous rows of B and C: the tiny loops above up to 8x8 (float64) and 16x16
- * (float32), the unpacked row kernel per matrix beyond; other layouts the template's loops. */
+/* Stacks with contiguous rows of B and C: the tiny loops above up to 12x12 (float64) and 16x16
+ * (float32), the unpacked row kernel per matrix beyond (float64 16x16: the same speed as a tiny
+ * loop in two column chunks, 0.97-0.98x numpy); other layouts the template's loops. */
 static void stack_d_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
                          ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
                          char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
     if (csb != 1 || csc != 1)
         cyl_gemm_stack_d_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
-    else if (m <= 16 && n <= 16 && k <= 16)
+    else if (m <= 12 && n <= 12 && k <= 12)
         stack_d_tiny(conja, stack_stream(c, rsc, m, n, sizeof(double), it), m, n, k, a, rsa, csa, b,
                      rsb, c, rsc, it);
     else
