@@ -256,9 +256,36 @@ def test_tiny_stacks_every_shape(arch, dtype, rng):
                 assert np.isnan(wide[:, :, [0, n + 1]]).all()
 
 
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_tiny_stack_layouts_every_shape(arch, dtype, rng):
+    """Tiny stacks with a transposed B (a @ b.mT), C with contiguous columns (out=c.mT: computed
+    as C^T = B^T A^T) and B and C strided both ways (copied to and from contiguous buffers):
+    numpy's values, nothing written outside C."""
+    sizes = (1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17)
+    for m in sizes:
+        for k in sizes:
+            for n in sizes:
+                a = random_array(rng, (2, m, k), dtype)
+                b_t = random_array(rng, (2, n, k), dtype).transpose(0, 2, 1)
+                want = np.matmul(a, b_t)
+                _close(cla.matmul(a, b_t), want)
+                c_t = np.full((2, n, m), np.nan, dtype).transpose(0, 2, 1)
+                cla.matmul(a, b_t, out=c_t)
+                _close(c_t, want)
+                b_wide = np.full((2, 2 * k, 3 * n), np.nan, dtype)
+                b_wide[:, ::2, ::3] = b_t
+                c_wide = np.full((2, 2 * m, 2 * n), np.nan, dtype)
+                cla.matmul(a, b_wide[:, ::2, ::3], out=c_wide[:, ::2, ::2])
+                _close(c_wide[:, ::2, ::2], want)
+                c_wide[:, ::2, ::2] = 0
+                assert np.isnan(c_wide).sum() == c_wide.size * 3 // 4
+
+
 @pytest.mark.parametrize("mkn", [(4, 4, 4), (5, 3, 6), (8, 8, 8), (2, 7, 1)])
 def test_stack_kernel_conj_a(arch, dtype, mkn, rng):
     """The stack kernels' conj(a) @ b (the compiled hook; no public function needs it yet)."""
     m, k, n = mkn
     a, b = random_array(rng, (9, m, k), dtype), random_array(rng, (9, k, n), dtype)
     _close(_kernels._matmul_kernel(a, b, True), np.matmul(np.conj(a), b))
+    b_t = np.ascontiguousarray(b.transpose(0, 2, 1)).transpose(0, 2, 1)  # gathered to contiguous rows
+    _close(_kernels._matmul_kernel(a, b_t, True), np.matmul(np.conj(a), b))

@@ -45,6 +45,18 @@ CYL_INLINE void cyl_batch_next(cyl_batch *it) {
     }
 }
 
+/* Exchange the roles of operands x and y (C^T = B^T A^T walks B's matrices as its "A"). */
+CYL_INLINE void cyl_batch_swap_operands(cyl_batch *it, int x, int y) {
+    ptrdiff_t t = it->offset[x];
+    it->offset[x] = it->offset[y];
+    it->offset[y] = t;
+    for (int d = 0; d < it->ndim; d++) {
+        t = it->strides[x][d];
+        it->strides[x][d] = it->strides[y][d];
+        it->strides[y][d] = t;
+    }
+}
+
 /* Offsets of matrix number t (random access, for splitting a batch across threads). */
 CYL_INLINE void cyl_batch_seek(const cyl_batch *it, ptrdiff_t t, ptrdiff_t *offsets) {
     for (int op = 0; op < it->nops; op++) offsets[op] = 0;
