@@ -256,29 +256,39 @@ def test_tiny_stacks_every_shape(arch, dtype, rng):
                 assert np.isnan(wide[:, :, [0, n + 1]]).all()
 
 
+def _check_stack_layouts(rng, dtype, m, k, n):
+    """A transposed B (a @ b.mT), C with contiguous columns (out=c.mT: computed as
+    C^T = B^T A^T) and B and C strided both ways (copied to and from contiguous buffers):
+    numpy's values, nothing written outside C."""
+    a = random_array(rng, (2, m, k), dtype)
+    b_t = random_array(rng, (2, n, k), dtype).transpose(0, 2, 1)
+    want = np.matmul(a, b_t)
+    _close(cla.matmul(a, b_t), want)
+    c_t = np.full((2, n, m), np.nan, dtype).transpose(0, 2, 1)
+    cla.matmul(a, b_t, out=c_t)
+    _close(c_t, want)
+    b_wide = np.full((2, 2 * k, 3 * n), np.nan, dtype)
+    b_wide[:, ::2, ::3] = b_t
+    c_wide = np.full((2, 2 * m, 2 * n), np.nan, dtype)
+    cla.matmul(a, b_wide[:, ::2, ::3], out=c_wide[:, ::2, ::2])
+    _close(c_wide[:, ::2, ::2], want)
+    c_wide[:, ::2, ::2] = 0
+    assert np.isnan(c_wide).sum() == c_wide.size * 3 // 4
+
+
 @pytest.mark.parametrize("dtype", ALL_DTYPES)
 def test_tiny_stack_layouts_every_shape(arch, dtype, rng):
-    """Tiny stacks with a transposed B (a @ b.mT), C with contiguous columns (out=c.mT: computed
-    as C^T = B^T A^T) and B and C strided both ways (copied to and from contiguous buffers):
-    numpy's values, nothing written outside C."""
     sizes = (1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17)
     for m in sizes:
         for k in sizes:
             for n in sizes:
-                a = random_array(rng, (2, m, k), dtype)
-                b_t = random_array(rng, (2, n, k), dtype).transpose(0, 2, 1)
-                want = np.matmul(a, b_t)
-                _close(cla.matmul(a, b_t), want)
-                c_t = np.full((2, n, m), np.nan, dtype).transpose(0, 2, 1)
-                cla.matmul(a, b_t, out=c_t)
-                _close(c_t, want)
-                b_wide = np.full((2, 2 * k, 3 * n), np.nan, dtype)
-                b_wide[:, ::2, ::3] = b_t
-                c_wide = np.full((2, 2 * m, 2 * n), np.nan, dtype)
-                cla.matmul(a, b_wide[:, ::2, ::3], out=c_wide[:, ::2, ::2])
-                _close(c_wide[:, ::2, ::2], want)
-                c_wide[:, ::2, ::2] = 0
-                assert np.isnan(c_wide).sum() == c_wide.size * 3 // 4
+                _check_stack_layouts(rng, dtype, m, k, n)
+
+
+@pytest.mark.parametrize("mkn", [(33, 40, 45), (64, 64, 64), (64, 65, 64), (20, 64, 63), (90, 90, 90)])
+def test_small_stack_layouts(arch, dtype, mkn, rng):
+    """Larger stacked products in those layouts, around the 32 KiB limit of the copied B and C."""
+    _check_stack_layouts(rng, dtype, *mkn)
 
 
 @pytest.mark.parametrize("mkn", [(4, 4, 4), (5, 3, 6), (8, 8, 8), (2, 7, 1)])

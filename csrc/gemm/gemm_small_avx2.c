@@ -161,22 +161,23 @@ static __attribute__((always_inline)) inline void small_s_tile(
  * a chunk then walks a few rows of B, not all k of them a whole row apart (1 x 2048 @
  * 2048 x 2048, float64: a new page every row, 0.20x numpy). */
 #define CYL_DEFINE_SMALL_ROWS(NAME, E, TILE, CHUNK)                                              \
-    static void NAME(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const E *a, ptrdiff_t rsa,            \
-                     ptrdiff_t csa, const E *b, ptrdiff_t rsb, E *c, ptrdiff_t rsc) {             \
+    CYL_NO_LIBC_IDIOMS static void NAME(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const E *a,       \
+                                        ptrdiff_t rsa, ptrdiff_t csa, const E *b, ptrdiff_t rsb,  \
+                                        E *c, ptrdiff_t rsc) {                                    \
         E bpack[64 * 64 + CHUNK] __attribute__((aligned(64)));                                    \
         const int packed = m > 6 && k >= 16 && (rsb * (ptrdiff_t)sizeof(E)) % 256 == 0 &&        \
                            k * (n + CHUNK - 1) / CHUNK * CHUNK <= 64 * 64;                       \
+        /* (row by row, in order, and no memmove call per piece: 2000 32x32 float64 from memory \
+         * 3.3 -> 2.7 us a matrix) */                                                            \
         if (packed)                                                                              \
-            for (ptrdiff_t j = 0; j < n; j += CHUNK) {                                           \
-                E *dst = bpack + j * k;                                                          \
-                ptrdiff_t cols = n - j < CHUNK ? n - j : CHUNK;                                  \
-                for (ptrdiff_t p = 0; p < k; p++) {                                              \
+            for (ptrdiff_t p = 0; p < k; p++)                                                    \
+                for (ptrdiff_t j = 0; j < n; j += CHUNK) {                                       \
+                    E *dst = bpack + j * k + p * CHUNK;                                          \
                     const E *src = b + p * rsb + j;                                              \
-                    ptrdiff_t q = 0;                                                             \
-                    for (; q < cols; q++) dst[p * CHUNK + q] = src[q];                           \
-                    for (; q < CHUNK; q++) dst[p * CHUNK + q] = 0;                               \
+                    ptrdiff_t cols = n - j < CHUNK ? n - j : CHUNK, q = 0;                       \
+                    for (; q < cols; q++) dst[q] = src[q];                                       \
+                    for (; q < CHUNK; q++) dst[q] = 0;                                           \
                 }                                                                                \
-            }                                                                                    \
         const ptrdiff_t ldb = packed ? CHUNK : rsb;                                              \
         /* (a copied B is at most 64 x 64: one block) */                                         \
         const ptrdiff_t kb = cyl_small_kblock(m, k, n * (ptrdiff_t)sizeof(E), 6);                \
@@ -481,10 +482,11 @@ static int stack_stream(const char *c, ptrdiff_t rsc, ptrdiff_t m, ptrdiff_t n, 
  * O(n^3) arithmetic (a @ b.mT, 100000 matrices, 1 thread: float32 8x8 0.51 -> 2.4x numpy,
  * float64 12x12 0.35 -> 1.7x, the template's loops before).  A C with contiguous columns is
  * computed as C^T = B^T A^T instead, whose rows the loops write directly (float32 8x8 into
- * out=c.mT: 107 -> 46 ns a matrix).  Up to CYL_GATHER_BYTES of B and of C; not for 4x4x4 and below, where
- * the template's loops cost less than the copies' overhead (a @ b.mT, 100000 4x4 float64:
- * 18.8 against 24.4 ns a matrix). */
-#define CYL_GATHER_BYTES 16384
+ * out=c.mT: 107 -> 46 ns a matrix).  Up to CYL_GATHER_BYTES of B and of C (2000 64x64
+ * float64, a @ b.mT: 0.26 -> 1.1x numpy); not for 4x4x4 and below, where the template's loops
+ * cost less than the copies' overhead (a @ b.mT, 100000 4x4 float64: 18.8 against 24.4 ns a
+ * matrix). */
+#define CYL_GATHER_BYTES 32768
 
 /* A batch of one matrix at offset 0 (only the fields CYL_STACK_LOOP reads: zeroing the whole
  * struct, its stride tables included, cost 45 ns a matrix). */
