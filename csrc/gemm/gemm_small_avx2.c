@@ -230,34 +230,8 @@ CYL_DEFINE_PLAIN_SMALL(small_d_avx2, double, small_d_rows, cyl_gemm_small_d_avx2
  * 1 thread: 1.35-1.6 -> 0.79-0.94 ms; no difference while the output fits in L3). */
 #define CYL_STREAM_MIN_BYTES ((ptrdiff_t)4 << 20)
 
-/* The first cnt (a constant, 1..4) doubles at p; the other lanes are zero. */
-static __attribute__((always_inline)) inline __m256d load_part_d(const double *p, const int cnt) {
-    if (cnt == 4) return _mm256_loadu_pd(p);
-    __m128d lo = cnt == 1 ? _mm_load_sd(p) : _mm_loadu_pd(p);
-    if (cnt <= 2) return _mm256_castpd128_pd256(lo); /* (a VEX load has zeroed the upper half) */
-    return _mm256_insertf128_pd(_mm256_castpd128_pd256(lo), _mm_load_sd(p + 2), 1);
-}
-static __attribute__((always_inline)) inline void store_part_d(double *p, __m256d v, const int cnt,
-                                                               const int stream) {
-    __m128d lo = _mm256_castpd256_pd128(v), hi = _mm256_extractf128_pd(v, 1);
-    if (stream) { /* 16-byte pieces: numpy's large arrays are 16-byte, not 32-byte, aligned */
-        if (cnt == 1) {
-            _mm_stream_si64((long long *)p, _mm_cvtsi128_si64(_mm_castpd_si128(lo)));
-            return;
-        }
-        _mm_stream_pd(p, lo);
-        if (cnt == 3) _mm_stream_si64((long long *)(p + 2), _mm_cvtsi128_si64(_mm_castpd_si128(hi)));
-        if (cnt == 4) _mm_stream_pd(p + 2, hi);
-    } else if (cnt == 4) {
-        _mm256_storeu_pd(p, v);
-    } else if (cnt == 1) {
-        _mm_store_sd(p, lo);
-    } else {
-        _mm_storeu_pd(p, lo);
-        if (cnt == 3) _mm_store_sd(p + 2, hi);
-    }
-}
-/* The same for floats: cnt 1..4 in an xmm, 1..8 in a ymm. */
+/* The first cnt (a constant) floats at p, in 16-, 8- and 4-byte pieces: cnt 1..4 in an xmm,
+ * 1..8 in a ymm; the other lanes are zero. */
 static __attribute__((always_inline)) inline __m128 load_part_s4(const float *p, const int cnt) {
     if (cnt == 4) return _mm_loadu_ps(p);
     if (cnt == 1) return _mm_load_ss(p);
@@ -266,10 +240,12 @@ static __attribute__((always_inline)) inline __m128 load_part_s4(const float *p,
 }
 static __attribute__((always_inline)) inline __m256 load_part_s(const float *p, const int cnt) {
     if (cnt == 8) return _mm256_loadu_ps(p);
-    if (cnt <= 4) return _mm256_castps128_ps256(load_part_s4(p, cnt));
+    if (cnt <= 4) return _mm256_castps128_ps256(load_part_s4(p, cnt)); /* (VEX: upper half 0) */
     __m128 hi = load_part_s4(p + 4, cnt - 4);
     return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(p)), hi, 1);
 }
+/* Stores of the same pieces; with stream, streaming stores (p on 16 bytes: numpy's large
+ * arrays are 16-byte, not 32-byte, aligned). */
 static __attribute__((always_inline)) inline void store_part_s4(float *p, __m128 v, const int cnt,
                                                                 const int stream) {
     __m128i bits = _mm_castps_si128(v);
@@ -291,6 +267,15 @@ static __attribute__((always_inline)) inline void store_part_s(float *p, __m256 
     if (cnt == 8 && !stream) { _mm256_storeu_ps(p, v); return; }
     store_part_s4(p, _mm256_castps256_ps128(v), cnt < 4 ? cnt : 4, stream);
     if (cnt > 4) store_part_s4(p + 4, _mm256_extractf128_ps(v, 1), cnt - 4, stream);
+}
+/* cnt doubles are 2*cnt floats' bytes; the even counts use only the 16- and 8-byte pieces,
+ * whose intrinsics may alias any type. */
+static __attribute__((always_inline)) inline __m256d load_part_d(const double *p, const int cnt) {
+    return _mm256_castps_pd(load_part_s((const float *)p, 2 * cnt));
+}
+static __attribute__((always_inline)) inline void store_part_d(double *p, __m256d v, const int cnt,
+                                                               const int stream) {
+    store_part_s((float *)p, _mm256_castpd_ps(v), 2 * cnt, stream);
 }
 
 #define CYL_DEFINE_TINY_REAL(NAME, E, V, W, LOADU, LOAD_PART, STORE_PART, BCAST, FMADD, ZERO)   \
