@@ -531,36 +531,27 @@ CYL_DEFINE_STACK_GATHER(stack_c_gather, cyl_cf, stack_c_avx2)
  * (float32), the unpacked row kernel per matrix beyond (float64 16x16: the same speed as a tiny
  * loop in two column chunks, 0.97-0.98x numpy); other layouts gathered (above) or the
  * template's loops. */
-static void stack_d_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
-                         ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
-                         char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
-    if (csb != 1 || csc != 1) {
-        if (gather_fits(m, n, k, sizeof(double)))
-            stack_d_gather(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
-        else
-            cyl_gemm_stack_d_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
-    } else if (m <= 12 && n <= 12 && k <= 12) {
-        stack_d_tiny(conja, stack_stream(c, rsc, m, n, sizeof(double), it), m, n, k, a, rsa, csa, b,
-                     rsb, c, rsc, it);
-    } else {
-        CYL_STACK_LOOP(it, double, a, b, c, { small_d_rows(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
+#define CYL_DEFINE_STACK_REAL(NAME, E, NMAX, GATHER, TINY, ROWS, TEMPLATE)                       \
+    static void NAME(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,            \
+                     ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,   \
+                     char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {              \
+        if (csb != 1 || csc != 1) {                                                              \
+            if (gather_fits(m, n, k, sizeof(E)))                                                 \
+                GATHER(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);               \
+            else                                                                                 \
+                TEMPLATE(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);             \
+        } else if (m <= NMAX && n <= NMAX && k <= NMAX) {                                        \
+            TINY(conja, stack_stream(c, rsc, m, n, sizeof(E), it), m, n, k, a, rsa, csa, b, rsb, \
+                 c, rsc, it);                                                                    \
+        } else {                                                                                 \
+            CYL_STACK_LOOP(it, E, a, b, c, { ROWS(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });  \
+        }                                                                                        \
     }
-}
-static void stack_s_avx2(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
-                         ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
-                         char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {
-    if (csb != 1 || csc != 1) {
-        if (gather_fits(m, n, k, sizeof(float)))
-            stack_s_gather(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
-        else
-            cyl_gemm_stack_s_avx2(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
-    } else if (m <= 16 && n <= 16 && k <= 16) {
-        stack_s_tiny(conja, stack_stream(c, rsc, m, n, sizeof(float), it), m, n, k, a, rsa, csa, b,
-                     rsb, c, rsc, it);
-    } else {
-        CYL_STACK_LOOP(it, float, a, b, c, { small_s_rows(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
-    }
-}
+CYL_DEFINE_STACK_REAL(stack_d_avx2, double, 12, stack_d_gather, stack_d_tiny, small_d_rows,
+                      cyl_gemm_stack_d_avx2)
+CYL_DEFINE_STACK_REAL(stack_s_avx2, float, 16, stack_s_gather, stack_s_tiny, small_s_rows,
+                      cyl_gemm_stack_s_avx2)
+#undef CYL_DEFINE_STACK_REAL
 
 /* complex stacks up to 16x16: the tiny loops (other layouts gathered), except the template's
  * unrolled 2x2 and 3x3 squares; the template's loops beyond. */
