@@ -285,9 +285,11 @@ def test_tiny_stack_layouts_every_shape(arch, dtype, rng):
                 _check_stack_layouts(rng, dtype, m, k, n)
 
 
-@pytest.mark.parametrize("mkn", [(33, 40, 45), (64, 64, 64), (64, 65, 64), (20, 64, 63), (90, 90, 90)])
+@pytest.mark.parametrize("mkn", [(33, 40, 45), (64, 64, 64), (64, 65, 64), (20, 64, 63), (90, 90, 90),
+                                 (200, 160, 2), (2, 160, 200)])
 def test_small_stack_layouts(arch, dtype, mkn, rng):
-    """Larger stacked products in those layouts, around the 32 KiB limit of the copied B and C."""
+    """Larger stacked products in those layouts, around the 32 KiB limit of the copied B and C
+    (200 x 160 @ 160 x 2: B and C fit, A^T, the B of C^T = B^T A^T, does not)."""
     _check_stack_layouts(rng, dtype, *mkn)
 
 

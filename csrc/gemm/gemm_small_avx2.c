@@ -491,7 +491,8 @@ static int gather_fits(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t esize) {
     static void NAME(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,            \
                      ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,   \
                      char *c, ptrdiff_t rsc, ptrdiff_t csc, struct cyl_batch *it) {              \
-        if (csc != 1 && rsc == 1 && !conja) { /* C^T = B^T A^T, whose rows are contiguous */    \
+        if (csc != 1 && rsc == 1 && !conja && gather_fits(n, m, k, sizeof(E))) {                 \
+            /* C^T = B^T A^T, whose rows are contiguous (its B, A^T, must fit the buffer too) */ \
             cyl_batch swapped = *it;                                                             \
             cyl_batch_swap_operands(&swapped, 0, 1);                                             \
             NAME(0, n, m, k, b, csb, rsb, a, csa, rsa, c, csc, 1, &swapped);                      \
