@@ -86,3 +86,15 @@ def test_singular_and_errors():
         cla.minor([[1, 2], [3, 4]], 2, 0)
     assert cla.det_exact(np.zeros((0, 0), dtype=int)) == 1
     assert cla.det_exact(np.array([[True, False], [False, True]])) == 1
+
+
+def test_complex_entries_near_overflow():
+    """Pivoting on |re| + |im|: abs() of a complex near 1e308 raises OverflowError (a fuzz find);
+    huge entries give inf/nan as numpy would, never an exception."""
+    a = np.full((4, 4), 1.5e308 + 1.5e308j)  # |a_ij| overflows
+    a[np.diag_indices(4)] = 1.0
+    adj = cla.adjugate(a)
+    assert adj.shape == (4, 4)
+    small = np.array([[1 + 2j, 3.0], [0.5j, 4 - 1j]])
+    np.testing.assert_allclose(complex(cla.det_laplace(small)), np.linalg.det(small))
+    np.testing.assert_allclose(np.asarray(cla.adjugate(small), complex), np.linalg.inv(small) * np.linalg.det(small))

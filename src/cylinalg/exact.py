@@ -85,7 +85,8 @@ def _det_float(rows):
     n = len(m)
     det = 1.0
     for k in range(n):
-        p = max(range(k, n), key=lambda i: abs(m[i][k]))
+        # |re| + |im| (LAPACK's choice): abs() of a complex raises OverflowError past ~1e308
+        p = max(range(k, n), key=lambda i: abs(m[i][k].real) + abs(m[i][k].imag))
         if m[p][k] == 0:
             return 0.0
         if p != k:
