@@ -392,13 +392,13 @@ CYL_DEFINE_TINY_COMPLEX(tiny_c, float, __m256, 8, _mm256_loadu_ps, load_part_s, 
     case N:                                                                                    \
         if (m == N && k == N)                                                                  \
             CYL_STACK_LOOP(it, TINY_ELT, a, b, c, {                                            \
-                TINY_FN(N, N, N, conja, (const TINY_REAL *)at, rsa, csa,                 \
-                        (const TINY_REAL *)bt, rsb, (TINY_REAL *)ct, rsc);         \
+                TINY_FN(N, N, N, conja, (const TINY_REAL *)at, rsa, csa,                       \
+                        (const TINY_REAL *)bt, rsb, (TINY_REAL *)ct, rsc);                     \
             });                                                                                \
         else                                                                                   \
             CYL_STACK_LOOP(it, TINY_ELT, a, b, c, {                                            \
-                TINY_FN(N, m, k, conja, (const TINY_REAL *)at, rsa, csa,                 \
-                        (const TINY_REAL *)bt, rsb, (TINY_REAL *)ct, rsc);         \
+                TINY_FN(N, m, k, conja, (const TINY_REAL *)at, rsa, csa,                       \
+                        (const TINY_REAL *)bt, rsb, (TINY_REAL *)ct, rsc);                     \
             });                                                                                \
         break;
 #define TINY_CASES_8(ONE) ONE(1) ONE(2) ONE(3) ONE(4) ONE(5) ONE(6) ONE(7) ONE(8)
@@ -481,6 +481,7 @@ static inline void batch_of_one(cyl_batch *one) {
     one->count = 1;
     one->offset[0] = one->offset[1] = one->offset[2] = 0;
 }
+/* (the size rule above: worth copying, and B and C fit the buffers) */
 static int gather_fits(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t esize) {
     return m * n * k > 64 && k * n * esize <= CYL_GATHER_BYTES && m * n * esize <= CYL_GATHER_BYTES;
 }
