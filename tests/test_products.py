@@ -256,6 +256,22 @@ def test_tiny_stacks_every_shape(arch, dtype, rng):
                 assert np.isnan(wide[:, :, [0, n + 1]]).all()
 
 
+@pytest.mark.parametrize("mkn", [(13, 13, 13), (17, 12, 12), (12, 17, 12), (12, 12, 17), (20, 33, 17),
+                                 (32, 32, 32), (48, 7, 64), (1, 64, 64), (64, 64, 1), (63, 64, 65),
+                                 (64, 64, 64)])
+def test_medium_stacks(arch, dtype, mkn, rng):
+    """Stacks past the tiny loops (the AVX-512 level runs its row kernel per matrix): numpy's
+    values, with C's rows contiguous and with gaps that must stay untouched."""
+    m, k, n = mkn
+    a, b = random_array(rng, (5, m, k), dtype), random_array(rng, (5, k, n), dtype)
+    want = np.matmul(a, b)
+    _close(cla.matmul(a, b), want)
+    wide = np.full((5, m, n + 3), np.nan, dtype)
+    cla.matmul(a, b, out=wide[:, :, 2:n + 2])
+    _close(wide[:, :, 2:n + 2], want)
+    assert np.isnan(wide[:, :, [0, 1, n + 2]]).all()
+
+
 def _check_stack_layouts(rng, dtype, m, k, n):
     """A transposed B (a @ b.mT), C with contiguous columns (out=c.mT: computed as
     C^T = B^T A^T) and B and C strided both ways (copied to and from contiguous buffers):

@@ -21,6 +21,11 @@ static inline ptrdiff_t cyl_small_kblock(ptrdiff_t m, ptrdiff_t k, ptrdiff_t row
     return kb < CYL_SMALL_KB_MIN ? CYL_SMALL_KB_MIN : kb;
 }
 
+/* Largest matrices (every dimension) that the AVX2 level's tiny stack loops take, by type
+ * code; larger stacks run a row kernel per matrix. */
+#define CYL_STACK_TINY_NMAX_d 12
+#define CYL_STACK_TINY_NMAX_s 16
+
 void cyl_gemm_small_avx2_kernels(cyl_gemm_kernel out[4]);
 
 /* Loop over every matrix of a 3-operand batch iterator (A, B, C), running BODY with at, bt, ct

@@ -417,12 +417,12 @@ CYL_DEFINE_TINY_COMPLEX(tiny_c, float, __m256, 8, _mm256_loadu_ps, load_part_s, 
     }
 #define TINY_FN tiny_d
 #define TINY_ELT double
-CYL_DEFINE_STACK_TINY(stack_d_tiny, TINY_CASES_12(TINY_REAL_ONE))
+CYL_DEFINE_STACK_TINY(stack_d_tiny, TINY_CASES_12(TINY_REAL_ONE)) /* CYL_STACK_TINY_NMAX_d */
 #undef TINY_FN
 #undef TINY_ELT
 #define TINY_FN tiny_s
 #define TINY_ELT float
-CYL_DEFINE_STACK_TINY(stack_s_tiny, TINY_CASES_16(TINY_REAL_ONE))
+CYL_DEFINE_STACK_TINY(stack_s_tiny, TINY_CASES_16(TINY_REAL_ONE)) /* CYL_STACK_TINY_NMAX_s */
 #undef TINY_FN
 #undef TINY_ELT
 #define TINY_FN tiny_z
@@ -549,9 +549,9 @@ CYL_DEFINE_STACK_GATHER(stack_c_gather, cyl_cf, stack_c_avx2)
             CYL_STACK_LOOP(it, E, a, b, c, { ROWS(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });  \
         }                                                                                        \
     }
-CYL_DEFINE_STACK_REAL(stack_d_avx2, double, 12, stack_d_gather, stack_d_tiny, small_d_rows,
+CYL_DEFINE_STACK_REAL(stack_d_avx2, double, CYL_STACK_TINY_NMAX_d, stack_d_gather, stack_d_tiny, small_d_rows,
                       cyl_gemm_stack_d_avx2)
-CYL_DEFINE_STACK_REAL(stack_s_avx2, float, 16, stack_s_gather, stack_s_tiny, small_s_rows,
+CYL_DEFINE_STACK_REAL(stack_s_avx2, float, CYL_STACK_TINY_NMAX_s, stack_s_gather, stack_s_tiny, small_s_rows,
                       cyl_gemm_stack_s_avx2)
 #undef CYL_DEFINE_STACK_REAL
 

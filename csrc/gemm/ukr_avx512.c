@@ -46,6 +46,8 @@ void cyl_gemm_avx512_kernels(cyl_gemm_kernel out[4], const cyl_gemm_kernel below
     out[CYL_F64].name = "avx512 24x8 (on C^T)";
     g_small_below_d = below[CYL_F64].small;
     out[CYL_F64].small = small_avx512_d;
+    g_stack_below_d = below[CYL_F64].stack;
+    out[CYL_F64].stack = stack_avx512_d;
     out[CYL_F64].plain_max = 320 * 320 * 320;
     out[CYL_F64].wide_mmax = 8;
 
@@ -57,6 +59,8 @@ void cyl_gemm_avx512_kernels(cyl_gemm_kernel out[4], const cyl_gemm_kernel below
     out[CYL_F32].name = "avx512 48x8 (on C^T)";
     g_small_below_s = below[CYL_F32].small;
     out[CYL_F32].small = small_avx512_s;
+    g_stack_below_s = below[CYL_F32].stack;
+    out[CYL_F32].stack = stack_avx512_s;
     out[CYL_F32].plain_max = 384 * 384 * 384;
     out[CYL_F32].wide_mmax = 8;
 }

@@ -216,6 +216,27 @@ static cyl_gemm_small_fn FN(g_small_below); /* the level below's small path: eve
 
 CYL_DEFINE_PLAIN_SMALL(FN(small_avx512), T, FN(small_rows_avx512), FN(g_small_below))
 
+static cyl_gemm_stack_fn FN(g_stack_below); /* the level below's stack loops: every other case */
+
+/* Stacks beyond the tiny loops' sizes, with contiguous rows of B and C: the row kernel above
+ * per matrix, as for a single product, in place of the AVX2 level's 6 x 8 tiles.  1 thread,
+ * ratio to numpy, AVX2 tiles -> this (in-process, best of 7 medians): operands in cache (4 MiB)
+ * float64 24 / 32 / 64: 0.96 / 0.88 / 0.94 -> 1.04 / 1.02 / 1.02, float32 24 / 32: 0.88 / 0.95
+ * -> 0.98 / 1.00; from memory (64 MiB) float64 24 / 48: 1.02 / 0.99 -> 1.15 / 1.14, 32: 0.78
+ * -> 0.86, float32 64: 0.80 -> 0.89.  Prefetching the next matrix (every line, T0 or T1) cost
+ * 30-40% at 24 and 32 and gained 10% at 64; its first line in every page changed nothing. */
+static void FN(stack_avx512)(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,
+                             ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb,
+                             ptrdiff_t csb, char *c, ptrdiff_t rsc, ptrdiff_t csc,
+                             struct cyl_batch *it) {
+    const ptrdiff_t tiny = CYL_CAT2(CYL_STACK_TINY_NMAX_, TC);
+    if (csb == 1 && csc == 1 && (m > tiny || n > tiny || k > tiny)) {
+        CYL_STACK_LOOP(it, T, a, b, c, { FN(small_rows_avx512)(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
+        return;
+    }
+    FN(g_stack_below)(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
+}
+
 #undef K_MR
 #undef K_NR
 #undef K_PREFETCH_STEPS
