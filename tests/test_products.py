@@ -240,6 +240,18 @@ def test_large_tiny_stack_outputs(arch, dtype, n, threads, rng):
         cla.set_num_threads(before)
 
 
+def _check_stack_gapped(rng, dtype, count, m, k, n):
+    """A stack of count products: numpy's values, with C's rows contiguous and with gaps (one
+    column before each row, two after) that must stay untouched."""
+    a, b = random_array(rng, (count, m, k), dtype), random_array(rng, (count, k, n), dtype)
+    want = np.matmul(a, b)
+    _close(cla.matmul(a, b), want)
+    wide = np.full((count, m, n + 3), np.nan, dtype)
+    cla.matmul(a, b, out=wide[:, :, 1:n + 1])
+    _close(wide[:, :, 1:n + 1], want)
+    assert np.isnan(wide[:, :, [0, n + 1, n + 2]]).all()
+
+
 @pytest.mark.parametrize("dtype", ALL_DTYPES)
 def test_tiny_stacks_every_shape(arch, dtype, rng):
     """Every m, k, n up to 17 (the tiny loops' row blocks, last columns and size limits): numpy's
@@ -247,13 +259,7 @@ def test_tiny_stacks_every_shape(arch, dtype, rng):
     for m in range(1, 18):
         for k in range(1, 18):
             for n in range(1, 18):
-                a, b = random_array(rng, (3, m, k), dtype), random_array(rng, (3, k, n), dtype)
-                want = np.matmul(a, b)
-                _close(cla.matmul(a, b), want)
-                wide = np.full((3, m, n + 2), np.nan, dtype)
-                cla.matmul(a, b, out=wide[:, :, 1:n + 1])
-                _close(wide[:, :, 1:n + 1], want)
-                assert np.isnan(wide[:, :, [0, n + 1]]).all()
+                _check_stack_gapped(rng, dtype, 3, m, k, n)
 
 
 @pytest.mark.parametrize("mkn", [(13, 13, 13), (17, 12, 12), (12, 17, 12), (12, 12, 17), (20, 33, 17),
@@ -262,14 +268,7 @@ def test_tiny_stacks_every_shape(arch, dtype, rng):
 def test_medium_stacks(arch, dtype, mkn, rng):
     """Stacks past the tiny loops (the AVX-512 level runs its row kernel per matrix): numpy's
     values, with C's rows contiguous and with gaps that must stay untouched."""
-    m, k, n = mkn
-    a, b = random_array(rng, (5, m, k), dtype), random_array(rng, (5, k, n), dtype)
-    want = np.matmul(a, b)
-    _close(cla.matmul(a, b), want)
-    wide = np.full((5, m, n + 3), np.nan, dtype)
-    cla.matmul(a, b, out=wide[:, :, 2:n + 2])
-    _close(wide[:, :, 2:n + 2], want)
-    assert np.isnan(wide[:, :, [0, 1, n + 2]]).all()
+    _check_stack_gapped(rng, dtype, 5, *mkn)
 
 
 def _check_stack_layouts(rng, dtype, m, k, n):
