@@ -549,10 +549,10 @@ CYL_DEFINE_STACK_GATHER(stack_c_gather, cyl_cf, stack_c_avx2)
             CYL_STACK_LOOP(it, E, a, b, c, { ROWS(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });  \
         }                                                                                        \
     }
-CYL_DEFINE_STACK_REAL(stack_d_avx2, double, CYL_STACK_TINY_NMAX_d, stack_d_gather, stack_d_tiny, small_d_rows,
-                      cyl_gemm_stack_d_avx2)
-CYL_DEFINE_STACK_REAL(stack_s_avx2, float, CYL_STACK_TINY_NMAX_s, stack_s_gather, stack_s_tiny, small_s_rows,
-                      cyl_gemm_stack_s_avx2)
+CYL_DEFINE_STACK_REAL(stack_d_avx2, double, CYL_STACK_TINY_NMAX_d, stack_d_gather, stack_d_tiny,
+                      small_d_rows, cyl_gemm_stack_d_avx2)
+CYL_DEFINE_STACK_REAL(stack_s_avx2, float, CYL_STACK_TINY_NMAX_s, stack_s_gather, stack_s_tiny,
+                      small_s_rows, cyl_gemm_stack_s_avx2)
 #undef CYL_DEFINE_STACK_REAL
 
 /* complex stacks up to 16x16: the tiny loops (other layouts gathered), except the template's

@@ -231,7 +231,8 @@ static void FN(stack_avx512)(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, c
                              struct cyl_batch *it) {
     const ptrdiff_t tiny = CYL_CAT2(CYL_STACK_TINY_NMAX_, TC);
     if (csb == 1 && csc == 1 && (m > tiny || n > tiny || k > tiny)) {
-        CYL_STACK_LOOP(it, T, a, b, c, { FN(small_rows_avx512)(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
+        CYL_STACK_LOOP(it, T, a, b, c,
+                       { FN(small_rows_avx512)(m, n, k, at, rsa, csa, bt, rsb, ct, rsc); });
         return;
     }
     FN(g_stack_below)(conja, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, it);
