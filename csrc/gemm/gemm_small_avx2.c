@@ -529,10 +529,10 @@ CYL_DEFINE_STACK_GATHER(stack_z_gather, cyl_cd, stack_z_avx2)
 CYL_DEFINE_STACK_GATHER(stack_c_gather, cyl_cf, stack_c_avx2)
 #undef CYL_DEFINE_STACK_GATHER
 
-/* Stacks with contiguous rows of B and C: the tiny loops above up to 12x12 (float64) and 16x16
- * (float32), the unpacked row kernel per matrix beyond (float64 16x16: the same speed as a tiny
- * loop in two column chunks, 0.97-0.98x numpy); other layouts gathered (above) or the
- * template's loops. */
+/* Stacks with contiguous rows of B and C: the tiny loops above up to CYL_STACK_TINY_NMAX_*
+ * (12x12 float64, 16x16 float32), the unpacked row kernel per matrix beyond (float64 16x16: the
+ * same speed as a tiny loop in two column chunks, 0.97-0.98x numpy; the AVX-512 level runs its
+ * own row kernel there instead); other layouts gathered (above) or the template's loops. */
 #define CYL_DEFINE_STACK_REAL(NAME, E, NMAX, GATHER, TINY, ROWS, TEMPLATE)                       \
     static void NAME(int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const char *a,            \
                      ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,   \
