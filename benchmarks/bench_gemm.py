@@ -3,11 +3,13 @@
     python benchmarks/bench_gemm.py --threads 1 2 [--quick] [--out benchmarks/results]
 
 For each thread count, OpenBLAS is pinned to the same count (threadpoolctl) and cylinalg set
-with set_num_threads.  Each row interleaves cylinalg and numpy rounds and reports median times,
-GFLOP/s, ratio = numpy time / cylinalg time (> 1: cylinalg faster) and cylinalg's fraction of
-the FMA peak of one core (x threads), measured by a tiny C loop of independent FMA chains in the
-same run, before and after the rows (the VM's clock drifts).  Writes a markdown table per thread
-count and, when matplotlib is installed (the `bench` extra), a plot of GFLOP/s against n.
+with set_num_threads.  Each row interleaves cylinalg and numpy rounds (each library first in
+every other round) and reports median times, GFLOP/s, ratio = numpy time / cylinalg time (> 1:
+cylinalg faster) and cylinalg's fraction of the FMA peak of one core (x threads), measured by a
+tiny C loop of independent FMA chains in the same run, before and after the rows (the VM's clock
+drifts).  Square products from n = 1024 are timed twice: into a fresh output, as users call
+them, and into a reused one (`out=`).  Writes a markdown table per thread count and, when
+matplotlib is installed (the `bench` extra), a plot of GFLOP/s against n.
 """
 import argparse
 import os
@@ -79,13 +81,26 @@ def _time(fn, budget):
 
 
 def measure(ours, theirs, rounds, budget):
-    """Interleaved rounds; median over rounds of each side's median time."""
+    """Interleaved rounds, each library first in every other round; median over rounds of each
+    side's median time."""
     to, tt = [], []
-    for _ in range(rounds):
-        to.append(_time(ours, budget))
-        tt.append(_time(theirs, budget))
+    for r in range(rounds):
+        if r % 2:
+            tt.append(_time(theirs, budget))
+            to.append(_time(ours, budget))
+        else:
+            to.append(_time(ours, budget))
+            tt.append(_time(theirs, budget))
     return float(np.median(to)), float(np.median(tt)), (min(tt[i] / to[i] for i in range(rounds)),
                                                        max(tt[i] / to[i] for i in range(rounds)))
+
+
+# Why the "square out=" rows: a fresh output's pages are faulted in and zeroed by the kernel
+# during the product, for either library.  On the VM these were measured on, that costs anywhere
+# from 0.1 to 2 ms per MiB (a fresh 32 MiB array took 3 to 70 ms to fill), which at n >= 1024 is
+# 1-20% of the product and varies from call to call.
+_OUT_NOTE = ("The `square out=` rows time the same products into an output allocated once "
+             "(`out=`), which leaves out the page faults of a fresh output.")
 
 
 def cases(quick, sizes=None, dtypes=None, extras=True):
@@ -96,6 +111,8 @@ def cases(quick, sizes=None, dtypes=None, extras=True):
             if np.dtype(dt).kind == "c" and n > 2048:
                 continue
             yield np.dtype(dt).name, "square", n, (n, n), (n, n)
+            if n >= 1024:  # the same product into a reused output: no page faults (see _OUT_NOTE)
+                yield np.dtype(dt).name, "square out=", n, (n, n), (n, n)
         if extras:
             yield np.dtype(dt).name, "tall-skinny", 10000, (10000, 64), (64, 64)
             if np.dtype(dt).kind == "f":  # a row vector against a large matrix: memory-bound
@@ -125,8 +142,13 @@ def run(threads, quick, outdir, rounds, budget, sizes=None, dtypes=None):
         print(f"# threads={threads}  FMA peak (1 core, float64) {peak0:.1f} GFLOP/s", flush=True)
         for dtname, kind, n, sa, sb in cases(quick, sizes, dtypes, extras=sizes is None):
             a, b = _rand(rng, sa, dtname), _rand(rng, sb, dtname)
-            ours = lambda: cla.matmul(a, b)  # noqa: E731
-            theirs = lambda: np.matmul(a, b)  # noqa: E731
+            if kind.endswith("out="):
+                c_ours, c_theirs = np.empty(sa[:-1] + sb[-1:], dtname), np.empty(sa[:-1] + sb[-1:], dtname)
+                ours = lambda: cla.matmul(a, b, out=c_ours)  # noqa: E731
+                theirs = lambda: np.matmul(a, b, out=c_theirs)  # noqa: E731
+            else:
+                ours = lambda: cla.matmul(a, b)  # noqa: E731
+                theirs = lambda: np.matmul(a, b)  # noqa: E731
             to, tt, (lo, hi) = measure(ours, theirs, rounds, budget if n < 1024 else budget * 2)
             fl = flop_count(dtname, sa, sb)
             # peak of the dtype on `threads` cores: float32 twice the float64 rate
@@ -162,7 +184,7 @@ def write_markdown(rows, threads, peak0, peak1, quick, outdir):
     os.makedirs(outdir, exist_ok=True)
     info = _kernels.runtime_info()
     tag = "_quick" if quick else ""
-    if rows and rows[0]["kind"] == "square" and all(r["kind"] == "square" for r in rows) and len(rows) < 8:
+    if rows and all(r["kind"].startswith("square") for r in rows) and len(rows) < 8:
         tag += "_" + "_".join(sorted({r["dtype"] for r in rows})) + "_n" + "_".join(str(r["n"]) for r in rows[:3])
     elif len({r["dtype"] for r in rows}) < 3:  # a --dtypes run keeps the full table
         tag += "_" + "_".join(sorted({r["dtype"] for r in rows}))
@@ -174,7 +196,7 @@ def write_markdown(rows, threads, peak0, peak1, quick, outdir):
                 f"{peak1:.1f} after (float64; float32 rows use twice that); the % peak columns use "
                 f"the larger of the two.\n"
                 f"Medians of interleaved rounds in one process; ratio = numpy time / cylinalg time "
-                f"(> 1: cylinalg faster), [min-max] over rounds.\n"
+                f"(> 1: cylinalg faster), [min-max] over rounds.  {_OUT_NOTE}\n"
                 f"Command: `python {' '.join(sys.argv)}`; load average at the end "
                 f"{', '.join(f'{x:.1f}' for x in _loadavg())} (a busy machine makes the 2-thread rows, "
                 f"and a peak below ~45 GFLOP/s, unreliable).\n\n")
