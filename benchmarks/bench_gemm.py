@@ -97,8 +97,8 @@ def measure(ours, theirs, rounds, budget):
 
 # Why the "square out=" rows: a fresh output's pages are faulted in and zeroed by the kernel
 # during the product, for either library.  On the VM these were measured on, that costs anywhere
-# from 0.1 to 2 ms per MiB (a fresh 32 MiB array took 3 to 70 ms to fill), which at n >= 1024 is
-# 1-20% of the product and varies from call to call.
+# from 0.1 to 2 ms per MiB (a fresh 32 MiB array took 3 to 70 ms to fill): from nothing to a
+# third of a 1-thread product at n = 1024 (8 MiB, 43 ms), varying from call to call.
 _OUT_NOTE = ("The `square out=` rows time the same products into an output allocated once "
              "(`out=`), which leaves out the page faults of a fresh output.")
 
@@ -143,7 +143,8 @@ def run(threads, quick, outdir, rounds, budget, sizes=None, dtypes=None):
         for dtname, kind, n, sa, sb in cases(quick, sizes, dtypes, extras=sizes is None):
             a, b = _rand(rng, sa, dtname), _rand(rng, sb, dtname)
             if kind.endswith("out="):
-                c_ours, c_theirs = np.empty(sa[:-1] + sb[-1:], dtname), np.empty(sa[:-1] + sb[-1:], dtname)
+                shape = sa[:-1] + sb[-1:]
+                c_ours, c_theirs = np.empty(shape, dtname), np.empty(shape, dtname)
                 ours = lambda: cla.matmul(a, b, out=c_ours)  # noqa: E731
                 theirs = lambda: np.matmul(a, b, out=c_theirs)  # noqa: E731
             else:
