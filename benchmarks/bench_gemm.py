@@ -7,8 +7,10 @@ with set_num_threads.  Each row interleaves cylinalg and numpy rounds (each libr
 every other round) and reports median times, GFLOP/s, ratio = numpy time / cylinalg time (> 1:
 cylinalg faster) and cylinalg's fraction of the FMA peak of one core (x threads), measured by a
 tiny C loop of independent FMA chains in the same run, before and after the rows (the VM's clock
-drifts).  Square products from n = 1024 are timed twice: into a fresh output, as users call
-them, and into a reused one (`out=`).  Writes a markdown table per thread count and, when
+drifts), on the vectors of the kernel level in use (zmm FMAs for avx512: twice the ymm rate on
+cores with full-width FMA units such as Zen 5, the same on Zen 4).  Square products from
+n = 1024 are timed twice: into a fresh output, as users call them, and into a reused one
+(`out=`).  Writes a markdown table per thread count and, when
 matplotlib is installed (the `bench` extra), a plot of GFLOP/s against n.
 """
 import argparse
@@ -29,7 +31,8 @@ except ImportError:  # pragma: no cover
 
 
 def fma_peak_gflops(seconds=0.3):
-    """One core's double-precision FMA peak in GFLOP/s (median of 5 short runs)."""
+    """One core's double-precision FMA peak in GFLOP/s (median of 5 short runs), on the vectors
+    of the kernel level in use."""
     flops, _ = _kernels._fma_peak_run(1000)
     if flops == 0:
         return float("nan")
@@ -139,7 +142,8 @@ def run(threads, quick, outdir, rounds, budget, sizes=None, dtypes=None):
     limiter = threadpool_limits(threads, user_api="blas") if threadpool_limits else None
     try:
         peak0 = fma_peak_gflops()
-        print(f"# threads={threads}  FMA peak (1 core, float64) {peak0:.1f} GFLOP/s", flush=True)
+        print(f"# threads={threads}  FMA peak (1 core, float64, {_kernels.runtime_info()['arch']} vectors) "
+              f"{peak0:.1f} GFLOP/s", flush=True)
         for dtname, kind, n, sa, sb in cases(quick, sizes, dtypes, extras=sizes is None):
             a, b = _rand(rng, sa, dtname), _rand(rng, sb, dtname)
             if kind.endswith("out="):
@@ -194,13 +198,14 @@ def write_markdown(rows, threads, peak0, peak1, quick, outdir):
         f.write(f"# GEMM, {threads} thread(s): cylinalg.matmul vs numpy.matmul (OpenBLAS)\n\n")
         f.write(f"CPU: {info['cpu']}; kernel level {info['arch']}; numpy {np.__version__}; "
                 f"FMA peak of one core measured in the same run: {peak0:.1f} GFLOP/s before, "
-                f"{peak1:.1f} after (float64; float32 rows use twice that); the % peak columns use "
+                f"{peak1:.1f} after (float64 FMAs on the level's vectors; float32 rows use twice that); "
+                f"the % peak columns use "
                 f"the larger of the two.\n"
                 f"Medians of interleaved rounds in one process; ratio = numpy time / cylinalg time "
                 f"(> 1: cylinalg faster), [min-max] over rounds.  {_OUT_NOTE}\n"
                 f"Command: `python {' '.join(sys.argv)}`; load average at the end "
                 f"{', '.join(f'{x:.1f}' for x in _loadavg())} (a busy machine makes the 2-thread rows, "
-                f"and a peak below ~45 GFLOP/s, unreliable).\n\n")
+                f"and a peak after the rows well below the one before, unreliable).\n\n")
         f.write("| dtype | case | n | cylinalg | numpy | cyl GF/s | numpy GF/s | ratio | spread | cyl % peak | numpy % peak |\n")
         f.write("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|\n")
         for r in rows:

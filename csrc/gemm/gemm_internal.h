@@ -86,5 +86,9 @@ static inline void cyl_batch_next_row(cyl_batch *it) {
 /* Outputs (beta = 0) from this size on have their pages touched before the product starts. */
 #define CYL_GEMM_TOUCH_MIN_BYTES (4.0 * 1024 * 1024)
 
+/* The FMA peak probe (peak_avx2.c): independent FMA chains per loop step, and its zmm version. */
+#define CYL_PEAK_CHAINS 12
+double cyl_fma_peak_run_avx512(long iters);
+
 #define CYL_GEMM_MAX_TILE 384 /* mr*nr of the largest micro-kernel tile (AVX-512 float32 48 x 8) */
 #endif

@@ -1,6 +1,7 @@
-/* AVX-512 GEMM kernels, float64 and float32 (compiled with the *_avx512.c per-file flags): a
+/* AVX-512 GEMM kernels (compiled with the *_avx512.c per-file flags): for float64 and float32 a
  * (3 x vector) x 8 micro-kernel run on C^T and an unpacked path for plain products, written
- * once in ukr_avx512.tmpl.h. */
+ * once in ukr_avx512.tmpl.h; for complex128 and complex64 a 6 x (2 vectors) micro-kernel on
+ * interleaved pairs, written once in ukr_avx512_complex.tmpl.h. */
 #include <immintrin.h>
 #include "cylinalg/scalar.h"
 #include "cylinalg/gemm.h"
@@ -16,12 +17,18 @@
 #define MT_d __mmask8
 #define MT_s __mmask16
 #define LANES ((int)(64 / sizeof(T)))
+/* (x.im, x.re) for every interleaved complex x: swap each pair of lanes */
+#define VSWAP_PAIRS CYL_CAT2(VSWAP_PAIRS_, TC)
+#define VSWAP_PAIRS_d(x) _mm512_permute_pd(x, 0x55)
+#define VSWAP_PAIRS_s(x) _mm512_permute_ps(x, 0xB1)
 
 #define TC d
 #include "gemm/ukr_avx512.tmpl.h"
+#include "gemm/ukr_avx512_complex.tmpl.h"
 #undef TC
 #define TC s
 #include "gemm/ukr_avx512.tmpl.h"
+#include "gemm/ukr_avx512_complex.tmpl.h"
 #undef TC
 
 /* Blocking (run on C^T, so "m" is the product's n).  float64: MC 96-192 were within 1% of each
@@ -63,4 +70,15 @@ void cyl_gemm_avx512_kernels(cyl_gemm_kernel out[4], const cyl_gemm_kernel below
     out[CYL_F32].stack = stack_avx512_s;
     out[CYL_F32].plain_max = 384 * 384 * 384;
     out[CYL_F32].wide_mmax = 8;
+
+    /* complex: the tile is 6 x LANES complex (row-major, like the level below's); the B sliver
+     * (kc x 8 complex128 = 128 bytes a row) and the A block's bytes as for float64 */
+    out[CYL_C128].ukr = ukr_avx512_complex_d;
+    out[CYL_C128].mr = 6; out[CYL_C128].nr = 8;
+    out[CYL_C128].mc = 72; out[CYL_C128].kc = 256; out[CYL_C128].nc = 1024;
+    out[CYL_C128].name = "avx512 6x8 (complex)";
+    out[CYL_C64].ukr = ukr_avx512_complex_s;
+    out[CYL_C64].mr = 6; out[CYL_C64].nr = 16;
+    out[CYL_C64].mc = 144; out[CYL_C64].kc = 256; out[CYL_C64].nc = 2048;
+    out[CYL_C64].name = "avx512 6x16 (complex)";
 }

@@ -85,8 +85,9 @@ int cyl_gemm_batched(int dtype, int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k
 void cyl_gemm_set_force_packed(int on);
 
 /* One core's double-precision FMA throughput probe: runs `iters` rounds of independent FMA
- * chains (8 flops per 4-wide FMA); returns a value that depends on the work so it is not
- * optimised away.  0 flops are done (returns -1) when the build has no AVX2 kernels. */
+ * chains on the vectors of the kernel level in use (ymm for AVX2, zmm for AVX-512); returns a
+ * value that depends on the work so it is not optimised away.  0 flops are done (returns -1)
+ * on the reference level or a build without x86 SIMD kernels. */
 double cyl_fma_peak_run(long iters);
 long cyl_fma_peak_flops_per_iter(void);
 

@@ -212,7 +212,8 @@ def gemm(alpha, cnp.ndarray a, cnp.ndarray b, beta, cnp.ndarray c, bint conj_a=F
 
 
 def _fma_peak_run(long iters):
-    """Run the FMA throughput probe; returns (flops done, checksum).  flops is 0 without AVX2."""
+    """Run the FMA throughput probe on the vectors of the kernel level in use; returns (flops
+    done, checksum).  flops is 0 on the reference level or without x86 SIMD kernels."""
     cdef double r
     with nogil:
         r = cyl_fma_peak_run(iters)
