@@ -81,8 +81,9 @@ static void FN(pack_a)(int conja, ptrdiff_t mb, ptrdiff_t kb, const T *a, ptrdif
 #define PACK_B_ROWS 8
 
 /* Pack slivers [jp0, jp1) (nr columns each) of the kb x nb block of op(B). */
-static void FN(pack_b)(int conjb, ptrdiff_t nb, ptrdiff_t kb, const T *b, ptrdiff_t rsb,
-                       ptrdiff_t csb, int nr, ptrdiff_t jp0, ptrdiff_t jp1, T *bp) {
+static void FN(pack_b)(const cyl_gemm_kernel *kr, int conjb, ptrdiff_t nb, ptrdiff_t kb,
+                       const T *b, ptrdiff_t rsb, ptrdiff_t csb, int nr, ptrdiff_t jp0,
+                       ptrdiff_t jp1, T *bp) {
     if (csb == 1 && !conjb) {
         /* row-major B: walk PACK_B_ROWS rows of the block together, contiguously, dealing
          * their nr-wide pieces to the full slivers.  Sliver by sliver, each row of B gives one
@@ -109,6 +110,8 @@ static void FN(pack_b)(int conjb, ptrdiff_t nb, ptrdiff_t kb, const T *b, ptrdif
         if (cols == nr && csb == 1) {
             for (ptrdiff_t p = 0; p < kb; p++)
                 for (ptrdiff_t j = 0; j < nr; j++) dst[p * nr + j] = bs[p * rsb + j];
+        } else if (cols == nr && rsb == 1 && kr->pack_b_cols != NULL) {
+            kr->pack_b_cols(kb, bs, csb, dst);
         } else if (cols == nr && rsb == 1) { /* column-major op(B) (A^T under a colmajor kernel):
                                               * nr contiguous read streams, a line at a time */
             for (ptrdiff_t p0 = 0; p0 < kb; p0 += PACK_B_ROWS) {
@@ -217,7 +220,8 @@ static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrd
             /* Ctrl-C (interrupt.h): once the flag is up every thread skips the remaining work but
              * still meets every barrier, so no thread waits for one that left */
             if (!cyl_interrupt_pending())
-                FN(pack_b)(conjb, nb, kb, b + pc * rsb + jc * csb, rsb, csb, (int)nr, jp0, jp1, bpack);
+                FN(pack_b)(kr, conjb, nb, kb, b + pc * rsb + jc * csb, rsb, csb, (int)nr, jp0, jp1,
+                           bpack);
             if (tid == 0) *next_block = 0; /* every thread is past the previous round's claims */
 #ifdef CYL_HAVE_OPENMP
             if (nt > 1) {

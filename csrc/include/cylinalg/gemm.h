@@ -63,6 +63,11 @@ typedef struct cyl_gemm_kernel {
      * (vector dimension < 2*mr, or m*n*k below CYL_GEMM_COLMAJOR_MIN_MNK) use `narrow`. */
     int colmajor;
     const struct cyl_gemm_kernel *narrow;
+    /* Optional: pack one full nr-column sliver of a column-major op(B) (rsb == 1, column j at
+     * b + j*csb), dst[p*nr + j] = b[j*csb + p] for p < kb: a transpose, done in registers.  It
+     * is the packing of A^T under a colmajor kernel, i.e. of every row-major A.  NULL: the
+     * driver's scalar loop. */
+    void (*pack_b_cols)(ptrdiff_t kb, const void *b, ptrdiff_t csb, void *dst);
 } cyl_gemm_kernel;
 
 int cyl_gemm_s(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
