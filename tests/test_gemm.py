@@ -173,10 +173,18 @@ def test_bitwise_reproducible_per_thread_count(dtype, rng):
         _check(outs[0], _ref(1.0, a, b, 0.0, outs[0]), a, b, dtype)
 
 
+@pytest.fixture(params=[False, True], ids=["own-first", "steal-first"])
+def steal_first(request):
+    _kernels._gemm_steal_first(request.param)
+    yield request.param
+    _kernels._gemm_steal_first(False)
+
+
 @pytest.mark.parametrize("threads", [2, 3, 4])
-def test_threaded_row_blocks_cover_every_row_once(threads, rng, force_packed):
-    """With several threads the last rows of each round go in smaller blocks: for m around the
-    block boundaries every row of C is computed once, bitwise as with one thread."""
+def test_threaded_row_blocks_cover_every_row_once(threads, rng, force_packed, steal_first):
+    """Each thread owns a share of the rows, the last ones in smaller blocks, and steals from the
+    others' when done with its own (steal-first: every block is stolen): for m around the block
+    boundaries every row of C is computed once, bitwise as with one thread."""
     blk = _blocking(np.float64)
     mc, mr = blk["mc"], blk["mr"]
     k, other = 300, 700  # 2*m*k*n >= 4e6 from m = 10 on: the threaded driver runs

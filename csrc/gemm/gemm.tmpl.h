@@ -161,8 +161,6 @@ static void FN(macro_kernel)(const cyl_gemm_kernel *kr, ptrdiff_t mb, ptrdiff_t 
     }
 }
 
-static ptrdiff_t FN(round_up)(ptrdiff_t x, ptrdiff_t r) { return (x + r - 1) / r * r; }
-
 /* Write a zero into every 4 KiB page of thread tid's share of C (beta = 0 only: C is output
  * only).  A fresh output's pages are then faulted in here, each thread its own rows, instead
  * of in the micro-kernels, where (presumably) the threads fault the same huge pages, each fault
@@ -184,29 +182,17 @@ static void FN(touch_output)(ptrdiff_t m, ptrdiff_t n, T *c, ptrdiff_t rsc, ptrd
 }
 
 /* The jc / pc / ic loops run by thread tid of nt: the B panel is packed cooperatively, then
- * the threads claim ic blocks (barriers are no-ops outside a parallel region). */
+ * each thread computes the ic blocks of its share of C's rows and steals what is left of the
+ * others' (gemm_share in gemm.c; barriers are no-ops outside a parallel region).  Which thread
+ * computes a block does not change its arithmetic. */
 static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrdiff_t m,
                            ptrdiff_t n, ptrdiff_t k, T alpha, const T *a, ptrdiff_t rsa,
                            ptrdiff_t csa, const T *b, ptrdiff_t rsb, ptrdiff_t csb, T beta, T *c,
                            ptrdiff_t rsc, ptrdiff_t csc, ptrdiff_t mc, ptrdiff_t kc, ptrdiff_t nc,
-                           T *bpack, T *apack, ptrdiff_t *next_block, int tid, int nt) {
+                           T *bpack, T *apack, cyl_gemm_claims *claims, int tid, int nt) {
     const ptrdiff_t mr = kr->mr, nr = kr->nr;
-    /* m is cut into equal blocks of at most mc rows (multiples of mr), which the threads claim
-     * one at a time from a shared counter: a core slowed by anything else (this VM's second
-     * vCPU often is) does fewer blocks instead of making the other wait at the barrier.  Which
-     * thread computes a block does not change its arithmetic. */
-    const ptrdiff_t nblocks_eq = (m + mc - 1) / mc;
-    const ptrdiff_t mcb = FN(round_up)((m + nblocks_eq - 1) / nblocks_eq, mr);
-    /* With several threads, the last nt*mcb rows of each round go in quarter blocks: the
-     * threads then finish a round within a quarter block of each other instead of a whole one
-     * (a round ends at a barrier; 2048^2, 2 threads: ~3% of the time was spent waiting there). */
-    ptrdiff_t tail = 0, sb = mcb;
-    if (nt > 1) {
-        sb = FN(round_up)((mcb + 3) / 4, mr);
-        tail = (ptrdiff_t)nt * mcb < m ? (ptrdiff_t)nt * mcb : m;
-    }
-    const ptrdiff_t nhead = (m - tail + mcb - 1) / mcb, head_rows = m - tail;
-    const ptrdiff_t nblocks = nhead + (tail + sb - 1) / sb;
+    cyl_gemm_share mine;
+    gemm_share(m, mr, mc, tid, nt, &mine);
     /* (before the first barrier below, so no thread computes a tile another still touches) */
     if (OP(is_zero)(beta) && (double)m * (double)n * sizeof(T) >= CYL_GEMM_TOUCH_MIN_BYTES)
         FN(touch_output)(m, n, c, rsc, csc, tid, nt);
@@ -222,31 +208,26 @@ static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrd
             if (!cyl_interrupt_pending())
                 FN(pack_b)(kr, conjb, nb, kb, b + pc * rsb + jc * csb, rsb, csb, (int)nr, jp0, jp1,
                            bpack);
-            if (tid == 0) *next_block = 0; /* every thread is past the previous round's claims */
+            /* every thread is past the previous round's claims */
+            claims[tid].fb = claims_make(0, mine.nblocks);
 #ifdef CYL_HAVE_OPENMP
             if (nt > 1) {
 #pragma omp barrier
             }
 #endif
-            for (;;) {
-                ptrdiff_t blk;
-#ifdef CYL_HAVE_OPENMP
-#pragma omp atomic capture
-#endif
-                blk = (*next_block)++;
-                if (blk >= nblocks || cyl_interrupt_pending()) break;
-                ptrdiff_t ic, mb;
-                if (blk < nhead) { /* head: blocks of mcb rows, the first one possibly short */
-                    ptrdiff_t end = head_rows - (nhead - 1 - blk) * mcb;
-                    ic = end - mcb > 0 ? end - mcb : 0;
-                    mb = end - ic;
-                } else {
-                    ic = head_rows + (blk - nhead) * sb;
-                    mb = m - ic < sb ? m - ic : sb;
+            for (int v = 0; v < nt && !cyl_interrupt_pending(); v++) {
+                /* first the own share, then the others' (the test hook: the own one last) */
+                const int victim = (tid + v + g_steal_first) % nt;
+                cyl_gemm_share other, *share = &mine;
+                if (victim != tid) gemm_share(m, mr, mc, victim, nt, share = &other);
+                for (;;) {
+                    ptrdiff_t blk = claims_take(&claims[victim], victim == tid), ic, mb;
+                    if (blk < 0 || cyl_interrupt_pending()) break;
+                    gemm_share_block(share, blk, &ic, &mb);
+                    FN(pack_a)(conja, mb, kb, a + ic * rsa + pc * csa, rsa, csa, (int)mr, apack);
+                    FN(macro_kernel)(kr, mb, nb, kb, alpha, apack, bpack, beta_pc,
+                                     c + ic * rsc + jc * csc, rsc, csc);
                 }
-                FN(pack_a)(conja, mb, kb, a + ic * rsa + pc * csa, rsa, csa, (int)mr, apack);
-                FN(macro_kernel)(kr, mb, nb, kb, alpha, apack, bpack, beta_pc,
-                                 c + ic * rsc + jc * csc, rsc, csc);
             }
 #ifdef CYL_HAVE_OPENMP
             if (nt > 1) {
@@ -300,14 +281,14 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
                * line (each element of C is computed the same way in any split) */
                 int nt = omp_get_num_threads(), id = omp_get_thread_num();
                 if (m >= 8 * (ptrdiff_t)nt) {
-                    ptrdiff_t chunk = FN(round_up)((m + nt - 1) / nt, 8);
+                    ptrdiff_t chunk = round_up_to((m + nt - 1) / nt, 8);
                     ptrdiff_t i0 = (ptrdiff_t)id * chunk;
                     ptrdiff_t rows = m - i0 < chunk ? m - i0 : chunk;
                     if (rows > 0)
                         kr->small(conja, conjb, rows, n, k, &alpha, a + i0 * rsa, rsa, csa, b,
                                   rsb, csb, &beta, c + i0 * rsc, rsc, csc);
                 } else {
-                    ptrdiff_t chunk = FN(round_up)((n + nt - 1) / nt, 64 / (ptrdiff_t)sizeof(T));
+                    ptrdiff_t chunk = round_up_to((n + nt - 1) / nt, 64 / (ptrdiff_t)sizeof(T));
                     ptrdiff_t j0 = (ptrdiff_t)id * chunk;
                     ptrdiff_t cols = n - j0 < chunk ? n - j0 : chunk;
                     if (cols > 0)
@@ -350,26 +331,28 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
     /* equal NC blocks (a 2048-wide B with NC 2040 would leave an 8-column block that costs a
      * full re-pack of A) */
     const ptrdiff_t nblk_n = (n + kr->nc - 1) / kr->nc;
-    const ptrdiff_t nc = FN(round_up)((n + nblk_n - 1) / nblk_n, nr);
+    const ptrdiff_t nc = round_up_to((n + nblk_n - 1) / nblk_n, nr);
     /* equal KC blocks too (k = 600 with KC 512: two blocks of 304, not 512 + 88); a multiple of
      * 8 keeps every packed sliver 64-byte aligned */
     const ptrdiff_t nblk_k = (k + kr->kc - 1) / kr->kc;
-    const ptrdiff_t kcb = FN(round_up)((k + nblk_k - 1) / nblk_k, 8);
+    const ptrdiff_t kcb = round_up_to((k + nblk_k - 1) / nblk_k, 8);
 
     int g = want > 1 ? cyl_threads_acquire(want) : 1;
     const ptrdiff_t mc = kr->mc;
-    ptrdiff_t next_block = 0; /* the ic blocks' claim counter, shared by the threads */
-    size_t bsize = (size_t)FN(round_up)(nc, nr) * (size_t)kcb;
-    size_t asize = (size_t)FN(round_up)(mc, mr) * (size_t)kcb;
+    size_t bsize = (size_t)round_up_to(nc, nr) * (size_t)kcb;
+    size_t asize = (size_t)round_up_to(mc, mr) * (size_t)kcb;
     asize = (asize + 15) & ~(size_t)15; /* keep every thread's buffer 64-byte aligned */
-    T *work = (T *)cyl_workspace_get(bsize + (size_t)g * asize, sizeof(T));
+    const size_t claims_at = bsize + (size_t)g * asize; /* then one cache line per thread */
+    T *work = (T *)cyl_workspace_get(claims_at + (size_t)g * (sizeof(cyl_gemm_claims) / sizeof(T)),
+                                     sizeof(T));
     if (work == NULL) {
         if (g > 1) cyl_threads_release(g);
         return CYL_ERR_NOMEM;
     }
     if (g == 1) { /* no parallel region at all: entering one costs about a microsecond */
         FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc,
-                       csc, mc, kcb, nc, work, work + bsize, &next_block, 0, 1);
+                       csc, mc, kcb, nc, work, work + bsize, (cyl_gemm_claims *)(work + claims_at),
+                       0, 1);
     } else {
 #ifdef CYL_HAVE_OPENMP
 #pragma omp parallel num_threads(g)
@@ -377,7 +360,7 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
             int tid = omp_get_thread_num(), nt = omp_get_num_threads();
             FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c,
                            rsc, csc, mc, kcb, nc, work, work + bsize + (size_t)tid * asize,
-                           &next_block, tid, nt);
+                           (cyl_gemm_claims *)(work + claims_at), tid, nt);
         }
 #endif
     }

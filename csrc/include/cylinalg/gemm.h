@@ -88,6 +88,9 @@ int cyl_gemm_batched(int dtype, int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k
 
 /* Test hook: nonzero sends every product through the packed path (no small/stack shortcut). */
 void cyl_gemm_set_force_packed(int on);
+/* Test hook: nonzero makes every thread take the other threads' row blocks before its own, so
+ * every block of a threaded product goes through the stealing path. */
+void cyl_gemm_set_steal_first(int on);
 
 /* One core's double-precision FMA throughput probe: runs `iters` rounds of independent FMA
  * chains on the vectors of the kernel level in use (ymm for AVX2, zmm for AVX-512); returns a

@@ -17,6 +17,7 @@ cdef extern from "cylinalg/gemm.h":
                          ptrdiff_t rsa, ptrdiff_t csa, const char *b, ptrdiff_t rsb, ptrdiff_t csb,
                          char *c, ptrdiff_t rsc, ptrdiff_t csc, cyl_batch *it, int nthreads) nogil
     void cyl_gemm_set_force_packed(int on) nogil
+    void cyl_gemm_set_steal_first(int on) nogil
 
 cdef extern from "cylinalg/dispatch.h":
     int cyl_gemm_set_blocking(int dtype, ptrdiff_t mc, ptrdiff_t kc, ptrdiff_t nc) nogil
@@ -235,3 +236,8 @@ def _gemm_set_blocking(dtype, ptrdiff_t mc, ptrdiff_t kc, ptrdiff_t nc):
 def _gemm_force_packed(bint on):
     """Test hook: route every product through the packed driver (True) or not (False)."""
     cyl_gemm_set_force_packed(on)
+
+
+def _gemm_steal_first(bint on):
+    """Test hook: every thread of a threaded product takes the others' row blocks before its own."""
+    cyl_gemm_set_steal_first(on)
