@@ -60,6 +60,15 @@ def fma_peak_gflops(seconds=0.3, cores=1):
     return float(np.median(rates))
 
 
+def roundtrip_ns(threads):
+    """A cache line's round trip between two of the pool's threads, in ns (None with 1 thread):
+    a VM's vCPUs may sit on near or distant cores, and the threaded rows depend on which."""
+    if threads < 2:
+        return None
+    ns = _kernels._threads_roundtrip_ns(200_000)
+    return ns if ns > 0 else None
+
+
 def _rand(rng, shape, dtype):
     x = rng.standard_normal(shape)
     if np.dtype(dtype).kind == "c":
@@ -153,6 +162,9 @@ def run(threads, quick, outdir, rounds, budget, sizes=None, dtypes=None):
         print(f"# threads={threads}  FMA peak (per core, {threads} running, float64, "
               f"{_kernels.runtime_info()['arch']} vectors) "
               f"{peak0:.1f} GFLOP/s", flush=True)
+        trip0 = roundtrip_ns(threads)
+        if trip0:
+            print(f"# cache-line round trip between two threads: {trip0:.0f} ns", flush=True)
         for dtname, kind, n, sa, sb in cases(quick, sizes, dtypes, extras=sizes is None):
             a, b = _rand(rng, sa, dtname), _rand(rng, sb, dtname)
             if kind.endswith("out="):
@@ -177,6 +189,9 @@ def run(threads, quick, outdir, rounds, budget, sizes=None, dtypes=None):
                   flush=True)
         peak1 = fma_peak_gflops(cores=threads)
         print(f"# FMA peak after the rows: {peak1:.1f} GFLOP/s", flush=True)
+        trip1 = roundtrip_ns(threads)
+        if trip1:
+            print(f"# cache-line round trip after the rows: {trip1:.0f} ns", flush=True)
         # the tables use the larger of the two peaks: a neighbour on the machine can only lower
         # a measured peak, and a low one would overstate every fraction of it
         top = max(peak0, peak1)
@@ -190,11 +205,11 @@ def run(threads, quick, outdir, rounds, budget, sizes=None, dtypes=None):
         if limiter is not None:
             limiter.restore_original_limits()
     if outdir:
-        write_markdown(rows, threads, peak0, peak1, quick, outdir)
+        write_markdown(rows, threads, peak0, peak1, quick, outdir, (trip0, trip1))
     return rows
 
 
-def write_markdown(rows, threads, peak0, peak1, quick, outdir):
+def write_markdown(rows, threads, peak0, peak1, quick, outdir, trips=(None, None)):
     os.makedirs(outdir, exist_ok=True)
     info = _kernels.runtime_info()
     tag = "_quick" if quick else ""
@@ -211,6 +226,10 @@ def write_markdown(rows, threads, peak0, peak1, quick, outdir):
                 f"{peak1:.1f} after (float64 FMAs on the level's vectors; float32 rows use twice that); "
                 f"the % peak columns use "
                 f"the larger of the two.\n"
+                + (f"A cache line's round trip between two threads' cores: {trips[0]:.0f} ns before the "
+                   f"rows, {trips[1]:.0f} after (a VM's vCPUs may sit on near or distant cores; on "
+                   f"distant ones, anything the threads share costs more).\n" if all(trips) else "")
+                + f"
                 f"Medians of interleaved rounds in one process; ratio = numpy time / cylinalg time "
                 f"(> 1: cylinalg faster), [min-max] over rounds.  {_OUT_NOTE}\n"
                 f"Command: `python {' '.join(sys.argv)}`; load average at the end "

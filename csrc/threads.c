@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* CPU_COUNT, sched_getaffinity */
 /* Process-wide thread budget (see threads.h). */
 #include <stdlib.h>
+#include "cylinalg/common.h"
 #include "cylinalg/threads.h"
 
 #ifdef CYL_HAVE_OPENMP
@@ -25,11 +26,15 @@ static int cas_int(volatile int *p, int expected, int desired) {
     return _InterlockedCompareExchange((volatile long *)p, desired, expected) == expected;
 }
 static void add_int(volatile int *p, int v) { _InterlockedExchangeAdd((volatile long *)p, v); }
+static long load_long(volatile long *p) { return *p; } /* volatile: acquire on MSVC x86/x64 */
+static void store_long(volatile long *p, long v) { *p = v; }
 #else
 static int cas_int(volatile int *p, int expected, int desired) {
     return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 static void add_int(volatile int *p, int v) { __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL); }
+static long load_long(volatile long *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static void store_long(volatile long *p, long v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 #endif
 
 int cyl_num_cores(void) {
@@ -99,3 +104,40 @@ void cyl_threads_release(int granted) {
 }
 
 int cyl_threads_busy(void) { return g_busy; }
+
+/* Passes i = from .. to-1 between the two threads: the first stores 2i+1 and waits for 2i+2. */
+static void bounce(volatile long *line, int first, long from, long to) {
+    for (long i = from; i < to; i++) {
+        if (first) {
+            store_long(line, 2 * i + 1);
+            while (load_long(line) != 2 * i + 2) {}
+        } else {
+            while (load_long(line) != 2 * i + 1) {}
+            store_long(line, 2 * i + 2);
+        }
+    }
+}
+
+/* Two pool threads pass a counter back and forth through one cache line, untimed for a quarter
+ * of `rounds` first (the first passes after the team starts were twice as slow). */
+double cyl_threads_roundtrip_ns(long rounds) {
+    double ns = -1.0;
+#ifdef CYL_HAVE_OPENMP
+    static CYL_ALIGNED(64) volatile long line[16]; /* the counter, alone on its line */
+    if (rounds < 1 || cyl_threads_acquire(2) != 2) return -1.0;
+    line[0] = 0;
+#pragma omp parallel num_threads(2)
+    if (omp_get_num_threads() == 2) {
+        const int first = omp_get_thread_num() == 0;
+        const long warm = rounds / 4;
+        bounce(line, first, 0, warm);
+        double t0 = omp_get_wtime();
+        bounce(line, first, warm, warm + rounds);
+        if (first) ns = (omp_get_wtime() - t0) * 1e9 / (double)rounds;
+    }
+    cyl_threads_release(2);
+#else
+    (void)rounds;
+#endif
+    return ns;
+}

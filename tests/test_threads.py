@@ -201,3 +201,17 @@ def test_gil_measurement_detects_a_gil_holder():
     idle = _idle_rate_with_one_core_busy(0.2)
     busy = _counter_rate(0, during=lambda: sum(range(2 * 10**7)))
     assert busy / idle < 0.3
+
+
+def test_roundtrip_probe_uses_the_budget(restore_threads):
+    """The benchmarks' core-distance probe runs on two pool threads, reserved from the budget,
+    and says -1 when two are not to be had."""
+    cla.set_num_threads(1)
+    assert _kernels._threads_roundtrip_ns(1000) == -1.0
+    cla.set_num_threads(2)
+    ns = _kernels._threads_roundtrip_ns(1000)
+    if cla.get_num_threads() >= 2 and cla.runtime_info()["openmp"]:
+        assert 0 < ns < 1e6
+    else:
+        assert ns == -1.0
+    assert _kernels._threads_busy() == 0

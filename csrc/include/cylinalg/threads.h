@@ -24,6 +24,10 @@ int cyl_threads_acquire(int want);
 void cyl_threads_release(int granted);
 /* Workers currently reserved by running parallel regions (for tests: never above the budget). */
 int cyl_threads_busy(void);
+/* Nanoseconds for a cache line to go from one pool thread to another and back (a benchmark
+ * diagnostic: a VM's vCPUs may sit on near or distant cores, which changes what sharing data
+ * between threads costs); -1 without two threads. */
+double cyl_threads_roundtrip_ns(long rounds);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,9 @@ cdef extern from "cylinalg/dispatch.h":
     double cyl_fma_peak_run(long iters) nogil
     long cyl_fma_peak_flops_per_iter() nogil
 
+cdef extern from "cylinalg/threads.h":
+    double cyl_threads_roundtrip_ns(long rounds) nogil
+
 # Set by cylinalg._products: the general (Python) matmul for everything the fast path declines.
 _matmul_general = None
 
@@ -219,6 +222,15 @@ def _fma_peak_run(long iters):
     with nogil:
         r = cyl_fma_peak_run(iters)
     return cyl_fma_peak_flops_per_iter() * iters, r
+
+
+def _threads_roundtrip_ns(long rounds=100000):
+    """Nanoseconds for a cache line to go between two pool threads and back (-1 without two
+    threads free): how near the cores are, for benchmark logs."""
+    cdef double ns
+    with nogil:
+        ns = cyl_threads_roundtrip_ns(rounds)
+    return ns
 
 
 def _matmul_kernel(cnp.ndarray a, cnp.ndarray b, bint conj_a=False):
