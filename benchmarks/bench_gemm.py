@@ -229,8 +229,7 @@ def write_markdown(rows, threads, peak0, peak1, quick, outdir, trips=(None, None
                 + (f"A cache line's round trip between two threads' cores: {trips[0]:.0f} ns before the "
                    f"rows, {trips[1]:.0f} after (a VM's vCPUs may sit on near or distant cores; on "
                    f"distant ones, anything the threads share costs more).\n" if all(trips) else "")
-                + f"
-                f"Medians of interleaved rounds in one process; ratio = numpy time / cylinalg time "
+                + f"Medians of interleaved rounds in one process; ratio = numpy time / cylinalg time "
                 f"(> 1: cylinalg faster), [min-max] over rounds.  {_OUT_NOTE}\n"
                 f"Command: `python {' '.join(sys.argv)}`; load average at the end "
                 f"{', '.join(f'{x:.1f}' for x in _loadavg())} (a busy machine makes the 2-thread rows, "
