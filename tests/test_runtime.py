@@ -64,3 +64,13 @@ def test_num_threads_env():
     out = subprocess.run([sys.executable, "-c", "import cylinalg as c; print(c.get_num_threads())"],
                          env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "1"
+
+
+def test_benchmark_scripts_compile():
+    """Every script in benchmarks/ at least parses (they are run by hand, not by the suite)."""
+    import pathlib
+    scripts = sorted((pathlib.Path(__file__).resolve().parent.parent / "benchmarks").glob("*.py"))
+    if not scripts:
+        pytest.skip("no benchmarks/ next to tests/")
+    for path in scripts:
+        compile(path.read_text(), str(path), "exec")
