@@ -1,6 +1,8 @@
 """The GEMM kernel (cyl_gemm_* through the _kernels.gemm test hook) against numpy, on every
 kernel level this CPU supports: edge tiles, k across cache blocks, strides of any sign,
 alpha/beta, conj, NaN/inf, and bitwise reproducibility for a fixed thread count."""
+import os
+
 import numpy as np
 import pytest
 
@@ -204,6 +206,41 @@ def test_threaded_row_blocks_cover_every_row_once(threads, rng, force_packed, st
         assert np.array_equal(one, many), size
         if size == mc + 1:  # and right (one size is enough: the rest are bitwise the same path)
             _check(many, _ref(1.0, a, b, 0.0, many), a, b, np.float64)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores for two threads")
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
+def test_threads_help_with_blocks_in_progress(arch, dtype, rng):
+    """Once every block of a round is claimed, a thread that is done computes B slivers of the
+    others' blocks in progress (steal-first: a sliver at a time, so it happens often), with the
+    owner's packed block: bitwise as with one thread, alpha and beta included."""
+    blk = _blocking(dtype)
+    mc, mr = blk["mc"], blk["mr"]
+    k, other, size = 300, 700, 3 * mc + mr + 1
+    cplx = np.dtype(dtype).kind == "c"
+    alpha, beta = (0.5 - 0.25j, -1.5 + 2j) if cplx else (0.5, -1.5)
+    _kernels._gemm_steal_first(True)
+    _kernels._gemm_helped_chunks()
+    try:
+        helped = 0
+        for trial in range(60):  # until a handover happened (timing: about every third product)
+            threads = (2, 3, 2, 4)[trial % 4]
+            if blk["colmajor"]:  # the blocks run along n (the kernel works on C^T)
+                a, b = random_array(rng, (other, k), dtype), random_array(rng, (k, size), dtype)
+            else:
+                a, b = random_array(rng, (size, k), dtype), random_array(rng, (k, other), dtype)
+            c = random_array(rng, (a.shape[0], b.shape[1]), dtype)
+            one, many = c.copy(), c.copy()
+            _kernels.gemm(alpha, a, b, beta, one, nthreads=1)
+            _kernels.gemm(alpha, a, b, beta, many, nthreads=threads)
+            assert np.array_equal(one, many), threads
+            helped += _kernels._gemm_helped_chunks()
+            if helped > 0 and trial >= 3:
+                break
+        _check(many, _ref(alpha, a, b, beta, c), a, b, dtype)
+    finally:
+        _kernels._gemm_steal_first(False)
+    assert helped > 0
 
 
 def test_fma_peak_probe(arch):

@@ -21,6 +21,21 @@ void cyl_gemm_set_force_packed(int on) { g_force_packed = on; }
 static int cyl_gemm_force_packed(void) { return g_force_packed; }
 static int g_steal_first = 0;
 void cyl_gemm_set_steal_first(int on) { g_steal_first = on; }
+static volatile long g_helped_chunks = 0;
+long cyl_gemm_helped_chunks(void) {
+#if defined(_MSC_VER)
+    return _InterlockedExchange(&g_helped_chunks, 0);
+#else
+    return __atomic_exchange_n(&g_helped_chunks, 0, __ATOMIC_RELAXED);
+#endif
+}
+static void count_helped_chunk(void) {
+#if defined(_MSC_VER)
+    _InterlockedIncrement(&g_helped_chunks);
+#else
+    __atomic_fetch_add(&g_helped_chunks, 1, __ATOMIC_RELAXED);
+#endif
+}
 #define CYL_GEMM_USE_SMALL(kr, m, n, k) \
     (!g_force_packed && (n) <= CYL_SMALL_NMAX && (double)(m) * (double)(n) * (double)(k) <= (double)(kr)->small_max)
 
@@ -36,7 +51,8 @@ void cyl_gemm_set_steal_first(int on) { g_steal_first = on; }
  * block of each other (a round ends at a barrier). */
 typedef struct {
     ptrdiff_t r0;    /* first row */
-    ptrdiff_t head;  /* rows in full blocks (the first possibly short), ending at r0 + head */
+    ptrdiff_t head;  /* rows in full blocks (the first possibly short), ending at r0 + head
+                      * (with one thread, up to mr - 1 rows past the share: clipped) */
     ptrdiff_t rows;  /* all rows of the share */
     ptrdiff_t mcb;   /* full block rows (a multiple of mr) */
     ptrdiff_t sb;    /* quarter block rows */
@@ -56,16 +72,23 @@ static void gemm_share(ptrdiff_t m, ptrdiff_t mr, ptrdiff_t mc, int tid, int nt,
     s->nblocks = s->nhead = s->head = 0;
     s->mcb = s->sb = mr;
     if (s->rows <= 0) return;
-    const ptrdiff_t nblocks_eq = (s->rows + mc - 1) / mc;
-    s->mcb = round_up_to((s->rows + nblocks_eq - 1) / nblocks_eq, mr);
+    /* Blocks are laid out on the share's rows rounded up to mr, the last one clipped, so every
+     * block starts at a multiple of mr from row 0 whatever the thread count: C's last partial mr
+     * rows are then the only edge tiles, with any number of threads.  (An edge tile applies alpha
+     * and beta in the driver, which for the complex types rounds differently from the
+     * micro-kernels: with blocks ending at the share's end, a row could be an edge tile with 1
+     * thread and not with 2, and the results differed in its last bit.) */
+    const ptrdiff_t aligned = round_up_to(s->rows, mr);
+    const ptrdiff_t nblocks_eq = (aligned + mc - 1) / mc;
+    s->mcb = round_up_to((aligned + nblocks_eq - 1) / nblocks_eq, mr);
     ptrdiff_t tail = 0;
     if (nt > 1) {
         s->sb = round_up_to((s->mcb + 3) / 4, mr);
-        tail = s->mcb < s->rows ? s->mcb : s->rows;
+        tail = s->mcb < aligned ? s->mcb : aligned;
     } else {
         s->sb = s->mcb;
     }
-    s->head = s->rows - tail;
+    s->head = aligned - tail;
     s->nhead = (s->head + s->mcb - 1) / s->mcb;
     s->nblocks = s->nhead + (tail + s->sb - 1) / s->sb;
 }
@@ -75,6 +98,7 @@ static void gemm_share_block(const cyl_gemm_share *s, ptrdiff_t idx, ptrdiff_t *
     if (idx < s->nhead) { /* full blocks end at r0 + head, so only the first can be short */
         ptrdiff_t end = s->head - (s->nhead - 1 - idx) * s->mcb;
         ptrdiff_t start = end - s->mcb > 0 ? end - s->mcb : 0;
+        if (end > s->rows) end = s->rows; /* the last block with one thread (no tail) */
         *ic = s->r0 + start;
         *mb = end - start;
     } else {
@@ -84,34 +108,59 @@ static void gemm_share_block(const cyl_gemm_share *s, ptrdiff_t idx, ptrdiff_t *
     }
 }
 
-/* A share's unclaimed blocks [front, back) in one word (front in the low half), on its own cache
- * line. */
+/* Unclaimed items [front, back) in one word (front in the low half), on its own cache line: a
+ * share's blocks, or the touch counter's chunks. */
 typedef struct {
     volatile long long fb;
     char pad[64 - sizeof(long long)];
 } cyl_gemm_claims;
 
+/* The block a thread is computing, once packed: its B slivers not yet claimed (the owner takes
+ * them from the front, a chunk at a time; once every block of the round is claimed, the other
+ * threads take them from the back), and what a helper needs to compute some of them. */
+typedef struct {
+    volatile long long fb;
+    const void *ap; /* the owner's packed A block */
+    ptrdiff_t ic, mb;
+    char pad[64 - sizeof(long long) - sizeof(void *) - 2 * sizeof(ptrdiff_t)];
+} cyl_gemm_in_progress;
+
+/* B slivers claimed at once from a block in progress (1 under the steal-first test hook, so the
+ * tests see many handovers). */
+#define CYL_GEMM_SLIVER_CHUNK 4
+
 static long long claims_make(ptrdiff_t front, ptrdiff_t back) {
     return (long long)((unsigned long long)back << 32 | (unsigned long long)front);
 }
 
-/* Claim the front block (owner) or the back block (thief); returns its index or -1. */
-static ptrdiff_t claims_take(cyl_gemm_claims *cl, int owner) {
+/* Publish a claims word that other threads read only after (release). */
+static void claims_publish(volatile long long *fb, long long value) {
+#if defined(_MSC_VER)
+    _InterlockedExchange64(fb, value);
+#else
+    __atomic_store_n(fb, value, __ATOMIC_RELEASE);
+#endif
+}
+
+/* Claim up to `want` items from the front (owner) or the back (helper); returns the first one's
+ * index and their count in *got, or -1 when none is left. */
+static ptrdiff_t claims_take(volatile long long *fb, int owner, ptrdiff_t want, ptrdiff_t *got) {
     for (;;) {
 #if defined(_MSC_VER)
-        long long old = cl->fb;
+        long long old = *fb;
 #else
-        long long old = __atomic_load_n(&cl->fb, __ATOMIC_ACQUIRE);
+        long long old = __atomic_load_n(fb, __ATOMIC_ACQUIRE);
 #endif
         ptrdiff_t front = (ptrdiff_t)(old & 0xffffffffLL), back = (ptrdiff_t)((unsigned long long)old >> 32);
         if (front >= back) return -1;
-        long long next = owner ? claims_make(front + 1, back) : claims_make(front, back - 1);
+        *got = back - front < want ? back - front : want;
+        long long next = owner ? claims_make(front + *got, back) : claims_make(front, back - *got);
 #if defined(_MSC_VER)
-        if (_InterlockedCompareExchange64(&cl->fb, next, old) == old)
+        if (_InterlockedCompareExchange64(fb, next, old) == old)
 #else
-        if (__atomic_compare_exchange_n(&cl->fb, &old, next, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        if (__atomic_compare_exchange_n(fb, &old, next, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 #endif
-            return owner ? front : back - 1;
+            return owner ? front : back - *got;
     }
 }
 

@@ -161,41 +161,74 @@ static void FN(macro_kernel)(const cyl_gemm_kernel *kr, ptrdiff_t mb, ptrdiff_t 
     }
 }
 
-/* Write a zero into every 4 KiB page of thread tid's share of C (beta = 0 only: C is output
- * only).  A fresh output's pages are then faulted in here, each thread its own rows, instead
- * of in the micro-kernels, where (presumably) the threads fault the same huge pages, each fault
- * zeroing 2 MiB.  4096^3, 2 threads, a freshly mapped C: 4-6% faster in three alternating runs;
- * no change at 2048^3 or with 1 thread.  On pages already mapped it is one store a page. */
-static void FN(touch_output)(ptrdiff_t m, ptrdiff_t n, T *c, ptrdiff_t rsc, ptrdiff_t csc,
-                             int tid, int nt) {
-    ptrdiff_t lines = m, len = n, ls = rsc; /* lines of C along its unit stride */
+/* A fresh output's (beta = 0: C is output only, and large) unit-stride lines of C, in chunks of
+ * whole lines spanning about CYL_GEMM_TOUCH_CHUNK_BYTES each; returns the number of chunks, 0 when
+ * there is nothing to touch. */
+static ptrdiff_t FN(touch_chunks)(ptrdiff_t m, ptrdiff_t n, T beta, ptrdiff_t rsc, ptrdiff_t csc,
+                                  ptrdiff_t *lines, ptrdiff_t *len, ptrdiff_t *ls, ptrdiff_t *per) {
+    if (!OP(is_zero)(beta) || (double)m * (double)n * sizeof(T) < CYL_GEMM_TOUCH_MIN_BYTES)
+        return 0;
+    *lines = m, *len = n, *ls = rsc;
     if (csc != 1) {
-        if (rsc != 1) return; /* neither stride is unit: not a fresh output */
-        lines = n, len = m, ls = csc;
+        if (rsc != 1) return 0; /* neither stride is unit: not a fresh output */
+        *lines = n, *len = m, *ls = csc;
     }
+    *per = CYL_GEMM_TOUCH_CHUNK_BYTES / (ptrdiff_t)sizeof(T) / *ls;
+    if (*per < 1) *per = 1;
+    return (*lines + *per - 1) / *per;
+}
+
+/* Write a zero into every 4 KiB page of a fresh output, the threads claiming chunks from one
+ * counter (set to touch_chunks' count before the threads start).  Its pages are then faulted in
+ * here, by every thread, instead of in the micro-kernels, where (presumably) the threads fault
+ * the same huge pages, each fault zeroing 2 MiB (4096^3, 2 threads: 4-6% faster).  Claimed, not
+ * split in halves: the VM's second vCPU at times faults pages several times slower than the
+ * first (2048^3, 2 threads, halves: 21% of the product's time touching on one thread against 2%
+ * on the other, which then waited; in 10 alternating runs with distant vCPUs, medians of
+ * 222-233 GF/s claimed against 176-233 in halves, three under 215).  On pages already mapped it
+ * is one store a page. */
+static void FN(touch_output)(ptrdiff_t m, ptrdiff_t n, T beta, T *c, ptrdiff_t rsc, ptrdiff_t csc,
+                             cyl_gemm_claims *counter) {
+    ptrdiff_t lines, len, ls, per, chunk;
+    if (FN(touch_chunks)(m, n, beta, rsc, csc, &lines, &len, &ls, &per) == 0) return;
     const ptrdiff_t step = 4096 / (ptrdiff_t)sizeof(T);
-    for (ptrdiff_t i = lines * tid / nt; i < lines * (tid + 1) / nt; i++) {
-        T *line = c + i * ls;
-        for (ptrdiff_t j = 0; j < len; j += step) line[j] = OP(zero)();
-        line[len - 1] = OP(zero)();
-    }
+    for (ptrdiff_t one; (chunk = claims_take(&counter->fb, 1, 1, &one)) >= 0;)
+        for (ptrdiff_t i = chunk * per; i < lines && i < (chunk + 1) * per; i++) {
+            T *line = c + i * ls;
+            for (ptrdiff_t j = 0; j < len; j += step) line[j] = OP(zero)();
+            line[len - 1] = OP(zero)();
+        }
+}
+
+/* B slivers [s, s + count) of a block in progress: their columns of its rows of C. */
+static void FN(block_slivers)(const cyl_gemm_kernel *kr, const cyl_gemm_in_progress *blk,
+                              ptrdiff_t s, ptrdiff_t count, ptrdiff_t nb, ptrdiff_t kb, T alpha,
+                              const T *bpack, T beta, T *c, ptrdiff_t rsc, ptrdiff_t csc) {
+    const ptrdiff_t j0 = s * kr->nr, cols = nb - j0 < count * kr->nr ? nb - j0 : count * kr->nr;
+    FN(macro_kernel)(kr, blk->mb, cols, kb, alpha, (const T *)blk->ap, bpack + j0 * kb, beta,
+                     c + blk->ic * rsc + j0 * csc, rsc, csc);
 }
 
 /* The jc / pc / ic loops run by thread tid of nt: the B panel is packed cooperatively, then
  * each thread computes the ic blocks of its share of C's rows and steals what is left of the
  * others' (gemm_share in gemm.c; barriers are no-ops outside a parallel region).  Which thread
- * computes a block does not change its arithmetic. */
+ * computes a block, or which of its B slivers, does not change its arithmetic.  claims: the touch
+ * counter, then one word per thread's share; busy: each thread's block in progress.  Once every
+ * block of a round is claimed, a thread that is done helps with the others' blocks in progress,
+ * so the threads reach the round's end within a chunk of slivers of each other, not a block (at
+ * 1024^3 with 2 threads, a quarter block is 8% of a round). */
 static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrdiff_t m,
                            ptrdiff_t n, ptrdiff_t k, T alpha, const T *a, ptrdiff_t rsa,
                            ptrdiff_t csa, const T *b, ptrdiff_t rsb, ptrdiff_t csb, T beta, T *c,
                            ptrdiff_t rsc, ptrdiff_t csc, ptrdiff_t mc, ptrdiff_t kc, ptrdiff_t nc,
-                           T *bpack, T *apack, cyl_gemm_claims *claims, int tid, int nt) {
+                           T *bpack, T *apack, cyl_gemm_claims *claims,
+                           cyl_gemm_in_progress *busy, int tid, int nt) {
     const ptrdiff_t mr = kr->mr, nr = kr->nr;
+    const ptrdiff_t chunk = nt == 1 ? PTRDIFF_MAX : g_steal_first ? 1 : CYL_GEMM_SLIVER_CHUNK;
     cyl_gemm_share mine;
     gemm_share(m, mr, mc, tid, nt, &mine);
     /* (before the first barrier below, so no thread computes a tile another still touches) */
-    if (OP(is_zero)(beta) && (double)m * (double)n * sizeof(T) >= CYL_GEMM_TOUCH_MIN_BYTES)
-        FN(touch_output)(m, n, c, rsc, csc, tid, nt);
+    FN(touch_output)(m, n, beta, c, rsc, csc, &claims[0]);
     for (ptrdiff_t jc = 0; jc < n; jc += nc) {
         ptrdiff_t nb = n - jc < nc ? n - jc : nc;
         ptrdiff_t npanels = (nb + nr - 1) / nr;
@@ -209,7 +242,7 @@ static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrd
                 FN(pack_b)(kr, conjb, nb, kb, b + pc * rsb + jc * csb, rsb, csb, (int)nr, jp0, jp1,
                            bpack);
             /* every thread is past the previous round's claims */
-            claims[tid].fb = claims_make(0, mine.nblocks);
+            claims[1 + tid].fb = claims_make(0, mine.nblocks);
 #ifdef CYL_HAVE_OPENMP
             if (nt > 1) {
 #pragma omp barrier
@@ -221,12 +254,27 @@ static void FN(gemm_loops)(const cyl_gemm_kernel *kr, int conja, int conjb, ptrd
                 cyl_gemm_share other, *share = &mine;
                 if (victim != tid) gemm_share(m, mr, mc, victim, nt, share = &other);
                 for (;;) {
-                    ptrdiff_t blk = claims_take(&claims[victim], victim == tid), ic, mb;
+                    ptrdiff_t one, blk = claims_take(&claims[1 + victim].fb, victim == tid, 1, &one);
                     if (blk < 0 || cyl_interrupt_pending()) break;
-                    gemm_share_block(share, blk, &ic, &mb);
-                    FN(pack_a)(conja, mb, kb, a + ic * rsa + pc * csa, rsa, csa, (int)mr, apack);
-                    FN(macro_kernel)(kr, mb, nb, kb, alpha, apack, bpack, beta_pc,
-                                     c + ic * rsc + jc * csc, rsc, csc);
+                    cyl_gemm_in_progress *mine_now = &busy[tid];
+                    gemm_share_block(share, blk, &mine_now->ic, &mine_now->mb);
+                    FN(pack_a)(conja, mine_now->mb, kb, a + mine_now->ic * rsa + pc * csa, rsa, csa,
+                               (int)mr, apack);
+                    mine_now->ap = apack;
+                    claims_publish(&mine_now->fb, claims_make(0, npanels));
+                    for (ptrdiff_t s, got; (s = claims_take(&mine_now->fb, 1, chunk, &got)) >= 0;)
+                        FN(block_slivers)(kr, mine_now, s, got, nb, kb, alpha, bpack, beta_pc,
+                                          c + jc * csc, rsc, csc);
+                }
+            }
+            /* every block is claimed (claims never grow within a round), so no thread packs
+             * another before the barrier: the others' packed blocks stay as they are */
+            for (int v = 1; v < nt && !cyl_interrupt_pending(); v++) {
+                cyl_gemm_in_progress *theirs = &busy[(tid + v) % nt];
+                for (ptrdiff_t s, got; (s = claims_take(&theirs->fb, 0, chunk, &got)) >= 0;) {
+                    FN(block_slivers)(kr, theirs, s, got, nb, kb, alpha, bpack, beta_pc,
+                                      c + jc * csc, rsc, csc);
+                    count_helped_chunk();
                 }
             }
 #ifdef CYL_HAVE_OPENMP
@@ -342,17 +390,23 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
     size_t bsize = (size_t)round_up_to(nc, nr) * (size_t)kcb;
     size_t asize = (size_t)round_up_to(mc, mr) * (size_t)kcb;
     asize = (asize + 15) & ~(size_t)15; /* keep every thread's buffer 64-byte aligned */
-    const size_t claims_at = bsize + (size_t)g * asize; /* then one cache line per thread */
-    T *work = (T *)cyl_workspace_get(claims_at + (size_t)g * (sizeof(cyl_gemm_claims) / sizeof(T)),
-                                     sizeof(T));
+    /* then 1 + g claims words and g blocks in progress, a cache line each */
+    const size_t claims_at = bsize + (size_t)g * asize;
+    const size_t busy_at = claims_at + (size_t)(1 + g) * (sizeof(cyl_gemm_claims) / sizeof(T));
+    T *work = (T *)cyl_workspace_get(
+        busy_at + (size_t)g * (sizeof(cyl_gemm_in_progress) / sizeof(T)), sizeof(T));
     if (work == NULL) {
         if (g > 1) cyl_threads_release(g);
         return CYL_ERR_NOMEM;
     }
+    cyl_gemm_claims *claims = (cyl_gemm_claims *)(work + claims_at);
+    ptrdiff_t lines, len, ls, per;
+    claims[0].fb = claims_make(0, FN(touch_chunks)(m, n, beta, rsc, csc, &lines, &len, &ls, &per));
+    cyl_gemm_in_progress *busy = (cyl_gemm_in_progress *)(work + busy_at);
+    for (int t = 0; t < g; t++) busy[t].fb = claims_make(0, 0);
     if (g == 1) { /* no parallel region at all: entering one costs about a microsecond */
         FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc,
-                       csc, mc, kcb, nc, work, work + bsize, (cyl_gemm_claims *)(work + claims_at),
-                       0, 1);
+                       csc, mc, kcb, nc, work, work + bsize, claims, busy, 0, 1);
     } else {
 #ifdef CYL_HAVE_OPENMP
 #pragma omp parallel num_threads(g)
@@ -360,7 +414,7 @@ int FN(cyl_gemm)(int conja, int conjb, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T 
             int tid = omp_get_thread_num(), nt = omp_get_num_threads();
             FN(gemm_loops)(kr, conja, conjb, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c,
                            rsc, csc, mc, kcb, nc, work, work + bsize + (size_t)tid * asize,
-                           (cyl_gemm_claims *)(work + claims_at), tid, nt);
+                           claims, busy, tid, nt);
         }
 #endif
     }

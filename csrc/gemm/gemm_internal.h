@@ -85,6 +85,8 @@ static inline void cyl_batch_next_row(cyl_batch *it) {
 
 /* Outputs (beta = 0) from this size on have their pages touched before the product starts. */
 #define CYL_GEMM_TOUCH_MIN_BYTES (4.0 * 1024 * 1024)
+/* ... in chunks of about a huge page, claimed by the threads in turn. */
+#define CYL_GEMM_TOUCH_CHUNK_BYTES ((ptrdiff_t)2 * 1024 * 1024)
 
 /* The FMA peak probe (peak_avx2.c): independent FMA chains per loop step, and its zmm version. */
 #define CYL_PEAK_CHAINS 12

@@ -91,6 +91,9 @@ void cyl_gemm_set_force_packed(int on);
 /* Test hook: nonzero makes every thread take the other threads' row blocks before its own, so
  * every block of a threaded product goes through the stealing path. */
 void cyl_gemm_set_steal_first(int on);
+/* Test hook: chunks of B slivers that threads computed of another thread's block since the last
+ * call (resets the count). */
+long cyl_gemm_helped_chunks(void);
 
 /* One core's double-precision FMA throughput probe: runs `iters` rounds of independent FMA
  * chains on the vectors of the kernel level in use (ymm for AVX2, zmm for AVX-512); returns a

@@ -18,6 +18,7 @@ cdef extern from "cylinalg/gemm.h":
                          char *c, ptrdiff_t rsc, ptrdiff_t csc, cyl_batch *it, int nthreads) nogil
     void cyl_gemm_set_force_packed(int on) nogil
     void cyl_gemm_set_steal_first(int on) nogil
+    long cyl_gemm_helped_chunks() nogil
 
 cdef extern from "cylinalg/dispatch.h":
     int cyl_gemm_set_blocking(int dtype, ptrdiff_t mc, ptrdiff_t kc, ptrdiff_t nc) nogil
@@ -253,3 +254,9 @@ def _gemm_force_packed(bint on):
 def _gemm_steal_first(bint on):
     """Test hook: every thread of a threaded product takes the others' row blocks before its own."""
     cyl_gemm_set_steal_first(on)
+
+
+def _gemm_helped_chunks():
+    """Test hook: chunks of B slivers that threads computed of another thread's block since the
+    last call (resets the count)."""
+    return cyl_gemm_helped_chunks()
