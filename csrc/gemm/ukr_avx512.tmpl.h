@@ -22,8 +22,12 @@
 /* The B sliver (one line per k step for float64, half a line for float32) comes from the
  * L3-resident panel on the first tile of each jr step and from L2 on the rest; left to the
  * hardware prefetchers it cost 5-7% of the whole float64 product at 2048^3 and 4096^3 (1 thread:
- * 45.9 -> 49.2 GF/s, 46.8 -> 50.5; 8 to 128 steps ahead were within the noise of each other). */
-#define K_PREFETCH_B_STEPS 32
+ * 45.9 -> 49.2 GF/s, 46.8 -> 50.5, on Zen 4).  128 steps ahead rather than 32: with 2 threads,
+ * half the panel was packed by the other core, 350-420 ns away when the VM's vCPUs sit on
+ * distant cores (Zen 5, float64, 2 threads, means of 14-15 alternating runs with distant vCPUs:
+ * 1024^3 230.8 -> 233.1 GF/s, 2048^3 242.8 -> 246.3; near: 2048^3 246.8 -> 250.0; 1 thread
+ * 2048^3 129.3 -> 131.9; float32 level). */
+#define K_PREFETCH_B_STEPS 128
 #define K_C_LINES (4 * K_NR)
 #define K_C_SPACING 2
 #define K_C_LEAD_STEPS 32
