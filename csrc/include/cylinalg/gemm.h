@@ -89,7 +89,8 @@ int cyl_gemm_batched(int dtype, int conja, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k
 /* Test hook: nonzero sends every product through the packed path (no small/stack shortcut). */
 void cyl_gemm_set_force_packed(int on);
 /* Test hook: nonzero makes every thread take the other threads' row blocks before its own, so
- * every block of a threaded product goes through the stealing path. */
+ * every block of a threaded product goes through the stealing path, and makes threads claim B
+ * slivers of a block in progress one at a time, so that helpers get some often. */
 void cyl_gemm_set_steal_first(int on);
 /* Test hook: chunks of B slivers that threads computed of another thread's block since the last
  * call (resets the count). */

@@ -252,7 +252,8 @@ def _gemm_force_packed(bint on):
 
 
 def _gemm_steal_first(bint on):
-    """Test hook: every thread of a threaded product takes the others' row blocks before its own."""
+    """Test hook: every thread of a threaded product takes the others' row blocks before its own,
+    and B slivers of a block in progress are claimed one at a time."""
     cyl_gemm_set_steal_first(on)
 
 
