@@ -10,8 +10,10 @@ tiny C loop of independent FMA chains in the same run, before and after the rows
 drifts), on the vectors of the kernel level in use (zmm FMAs for avx512: twice the ymm rate on
 cores with full-width FMA units such as Zen 5, the same on Zen 4).  Square products from
 n = 1024 are timed twice: into a fresh output, as users call them, and into a reused one
-(`out=`).  Writes a markdown table per thread count and, when
-matplotlib is installed (the `bench` extra), a plot of GFLOP/s against n.
+(`out=`).  cylinalg allocates a large result from the blocks of freed ones
+(`cylinalg.set_output_cache_size`), so after the first call its fresh outputs come with their
+pages mapped; numpy's are mapped and zeroed afresh on every call.  Writes a markdown table per
+thread count and, when matplotlib is installed (the `bench` extra), a plot of GFLOP/s against n.
 """
 import argparse
 import os
@@ -120,7 +122,9 @@ def measure(ours, theirs, rounds, budget):
 # from 0.1 to 2 ms per MiB (a fresh 32 MiB array took 3 to 70 ms to fill): from nothing to a
 # third of a 1-thread product at n = 1024 (8 MiB, 43 ms), varying from call to call.
 _OUT_NOTE = ("The `square out=` rows time the same products into an output allocated once "
-             "(`out=`), which leaves out the page faults of a fresh output.")
+             "(`out=`), which leaves out the page faults of a fresh output.  In the `square` rows "
+             "cylinalg's result reuses the memory of the one freed before it (its result cache, "
+             "`set_output_cache_size`), numpy's is fresh memory, faulted in on every call.")
 
 
 def cases(quick, sizes=None, dtypes=None, extras=True):

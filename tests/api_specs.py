@@ -290,6 +290,9 @@ SPECS = {s.name: s for s in [
     # runtime knobs
     Spec("set_num_threads", "runtime", bad_kwargs=[({"n": "four"}, TypeError), ({"n": 2.5}, TypeError)]),
     Spec("get_num_threads", "runtime"),
+    Spec("set_output_cache_size", "runtime",
+         bad_kwargs=[({"nbytes": "big"}, TypeError), ({"nbytes": 2.5}, TypeError), ({"nbytes": -1}, ValueError)]),
+    Spec("get_output_cache_size", "runtime"),
     Spec("show_runtime", "runtime"),
     Spec("runtime_info", "runtime"),
 ]}

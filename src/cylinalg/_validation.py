@@ -11,6 +11,7 @@ Messages always start with the public function's name, e.g. ``"cylinalg.det: ...
 """
 import numpy as np
 
+from ._core import _kernels
 from ._errors import LinAlgError
 
 __all__: list = []
@@ -122,10 +123,11 @@ def _broadcast_batch(fname, *shapes):
 
 
 def _empty(fname: str, shape, dtype, order="C") -> np.ndarray:
-    """``np.empty`` that reports an impossible size as MemoryError (numpy says ValueError
-    when the byte count overflows)."""
+    """``np.empty`` for a result (large ones from cylinalg's result cache, see
+    ``set_output_cache_size``) that reports an impossible size as MemoryError (numpy says
+    ValueError when the byte count overflows)."""
     try:
-        return np.empty(shape, dtype=dtype, order=order)
+        return _kernels.empty(shape, dtype, order)
     except ValueError as exc:
         if "too big" in str(exc) or "maximum" in str(exc):
             raise MemoryError(f"{fname}: result of shape {tuple(shape)} is too large to allocate") from None

@@ -52,6 +52,19 @@ void cyl_aligned_free(void *p);
 void *cyl_workspace_get(size_t count, size_t size);
 void cyl_workspace_put(void *p);
 
+/* Result arrays of at least CYL_OUTPUT_MIN_BYTES are allocated by these (numpy's memory-handler
+ * signatures, ctx unused) from a cache of freed blocks holding at most the limit in all
+ * (alloc.c; CYL_OUTPUT_DEFAULT_LIMIT until set; 0 turns it off and frees what it holds). */
+#define CYL_OUTPUT_MIN_BYTES ((size_t)4 << 20)
+#define CYL_OUTPUT_DEFAULT_LIMIT ((size_t)256 << 20)
+void *cyl_output_malloc(void *ctx, size_t size);
+void *cyl_output_calloc(void *ctx, size_t count, size_t size);
+void *cyl_output_realloc(void *ctx, void *p, size_t size);
+void cyl_output_free(void *ctx, void *p, size_t size);
+size_t cyl_output_cache_limit(void);
+void cyl_output_cache_set_limit(size_t bytes);
+size_t cyl_output_cache_held(int *blocks); /* bytes held now, and in how many blocks */
+
 /* Overflow-checked count*size; returns 0 on overflow (callers treat 0 as failure
  * only when count and size are both non-zero). */
 CYL_INLINE int cyl_mul_overflows(size_t a, size_t b, size_t *out) {

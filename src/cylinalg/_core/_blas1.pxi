@@ -28,7 +28,6 @@ NORM_KINDS = {"2": CYL_NORM_2, "1": CYL_NORM_1, "inf": CYL_NORM_INF, "-inf": CYL
 CHECK_KINDS = {"symmetric": CYL_CHECK_SYMMETRIC, "skew": CYL_CHECK_SKEW, "hermitian": CYL_CHECK_HERMITIAN,
                "diagonal": CYL_CHECK_DIAGONAL, "identity": CYL_CHECK_IDENTITY}
 
-import numpy as _np
 _kernel_dtypes = (_np.dtype(_np.float32), _np.dtype(_np.float64), _np.dtype(_np.complex64), _np.dtype(_np.complex128))
 _real_dtypes = (_kernel_dtypes[0], _kernel_dtypes[1], _kernel_dtypes[0], _kernel_dtypes[1])
 

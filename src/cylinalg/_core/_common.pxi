@@ -2,6 +2,7 @@
 from libc.stddef cimport ptrdiff_t
 from libc.stdint cimport int64_t
 cimport numpy as cnp
+import numpy as _np
 
 cnp.import_array()
 
@@ -84,6 +85,77 @@ cdef inline int check_status(int status, str fname) except -1:
     if status < 0:
         raise_status(status, fname)
     return 0
+
+
+# ---- result arrays (csrc/alloc.c: large ones come from a cache of freed blocks) ---------------
+cdef extern from "cylinalg/common.h":
+    size_t CYL_OUTPUT_MIN_BYTES
+    size_t cyl_output_cache_limit() nogil
+    void cyl_output_cache_set_limit(size_t nbytes) nogil
+    size_t cyl_output_cache_held(int *blocks) nogil
+
+cdef extern from *:
+    """
+    static PyDataMem_Handler cyl_output_handler = {
+        "cylinalg_output_cache", 1,
+        {NULL, cyl_output_malloc, cyl_output_calloc, cyl_output_realloc, cyl_output_free}};
+    static PyObject *cyl_output_handler_capsule(void) {
+        return PyCapsule_New(&cyl_output_handler, "mem_handler", NULL);
+    }
+    """
+    object cyl_output_handler_capsule()
+
+cdef extern from "numpy/arrayobject.h":
+    object PyDataMem_SetHandler(object handler)
+
+# numpy keeps a reference to the handler in every array it allocated, to free it with
+cdef object _OUTPUT_HANDLER = cyl_output_handler_capsule()
+
+
+cdef inline bint _cache_result(double nbytes):
+    return nbytes >= CYL_OUTPUT_MIN_BYTES and cyl_output_cache_limit() != 0
+
+
+def empty(shape, dtype, order="C"):
+    """``numpy.empty`` for a result: a large one reuses the block of a freed result (csrc/alloc.c),
+    its pages already mapped."""
+    dtype = _np.dtype(dtype)
+    cdef double nbytes = dtype.itemsize
+    for extent in ((shape,) if isinstance(shape, (int, _np.integer)) else shape):
+        nbytes *= <double>extent
+    if not _cache_result(nbytes):
+        return _np.empty(shape, dtype=dtype, order=order)
+    previous = PyDataMem_SetHandler(_OUTPUT_HANDLER)  # this context only, so thread-safe
+    try:
+        return _np.empty(shape, dtype=dtype, order=order)
+    finally:
+        PyDataMem_SetHandler(previous)
+
+
+cdef cnp.ndarray empty_result(int nd, cnp.npy_intp *dims, int typenum, str fname):
+    """``empty`` for the kernels' wrappers (C order), without Python objects for small results."""
+    cdef double nbytes = cnp.PyArray_DescrFromType(typenum).itemsize
+    cdef int i
+    for i in range(nd):
+        nbytes *= dims[i]
+    try:
+        if not _cache_result(nbytes):
+            return cnp.PyArray_EMPTY(nd, dims, typenum, 0)
+        return empty(tuple(dims[i] for i in range(nd)), cnp.PyArray_DescrFromType(typenum))
+    except ValueError as exc:  # numpy's word for a size past the address space
+        raise MemoryError(f"{fname}: result of shape {tuple(dims[i] for i in range(nd))} "
+                          f"is too large") from exc
+
+
+def output_cache_info():
+    """(limit, bytes held, blocks held) of the result cache."""
+    cdef int blocks = 0
+    cdef size_t held = cyl_output_cache_held(&blocks)
+    return cyl_output_cache_limit(), held, blocks
+
+
+def set_output_cache_limit(size_t nbytes):
+    cyl_output_cache_set_limit(nbytes)
 
 
 cdef int batch_setup(cyl_batch *it, str fname, int nops, cnp.ndarray a0, int core0,

@@ -107,11 +107,7 @@ cdef cnp.ndarray _matmul_arrays(cnp.ndarray a, cnp.ndarray b, bint conj_a, cnp.n
         rsc = cnp.PyArray_STRIDE(c, it.ndim) // isz
         csc = cnp.PyArray_STRIDE(c, it.ndim + 1) // isz
     else:
-        try:
-            c = cnp.PyArray_EMPTY(it.ndim + 2, dims, typenum, 0)
-        except ValueError as exc:
-            raise MemoryError(f"cylinalg.matmul: result of shape {tuple(dims[i] for i in range(it.ndim + 2))} "
-                              f"is too large") from exc
+        c = empty_result(it.ndim + 2, dims, typenum, "cylinalg.matmul")
         cyl_batch_set_contiguous(&it, 2, m * n * isz)
     cdef ptrdiff_t rsa = cnp.PyArray_STRIDE(a, nda - 2) // isz, csa = cnp.PyArray_STRIDE(a, nda - 1) // isz
     cdef ptrdiff_t rsb = cnp.PyArray_STRIDE(b, ndb - 2) // isz, csb = cnp.PyArray_STRIDE(b, ndb - 1) // isz

@@ -271,7 +271,7 @@ def inv_small(object a):
     cdef cnp.npy_intp dims[2]
     dims[0] = n
     dims[1] = n
-    cdef cnp.ndarray out = cnp.PyArray_EMPTY(2, dims, cnp.PyArray_TYPE(arr), 0)
+    cdef cnp.ndarray out = empty_result(2, dims, cnp.PyArray_TYPE(arr), "cylinalg.inv")
     cdef int info = 0, status
     cdef double rcond = 0
     cdef const char *pa = <const char *>cnp.PyArray_DATA(arr)
@@ -314,7 +314,7 @@ def solve_small(object a, object b):
     guard.installed = 0
     cdef cyl_batch it
     _single(&it, 2)
-    cdef cnp.ndarray out = cnp.PyArray_EMPTY(bnd, cnp.PyArray_DIMS(barr), cnp.PyArray_TYPE(arr), 0)
+    cdef cnp.ndarray out = empty_result(bnd, cnp.PyArray_DIMS(barr), cnp.PyArray_TYPE(arr), "cylinalg.solve")
     cdef int info = 0, status
     cdef double rcond = 0
     cdef const char *pa = <const char *>cnp.PyArray_DATA(arr)
