@@ -5,11 +5,13 @@
 
 #if defined(_MSC_VER)
 #include <intrin.h>
-#include <immintrin.h>
 #include <malloc.h>
 #endif
 #if defined(__linux__)
 #include <sys/mman.h>
+#endif
+#if !defined(_WIN32)
+#include <unistd.h> /* getpid */
 #endif
 
 void *cyl_aligned_alloc(size_t count, size_t size) {
@@ -127,16 +129,40 @@ static struct {
 } g_out[CYL_OUTPUT_SLOTS];
 static size_t g_out_limit = CYL_OUTPUT_DEFAULT_LIMIT, g_out_held;
 static unsigned long g_out_clock;
+/* 0, or the id of the process one of whose threads holds it: a child forked while a thread held
+ * it would otherwise wait forever for a thread it does not have.  Such a child takes the lock
+ * over and forgets the cached blocks, as the table may be half-written (they stay mapped, shared
+ * with the parent until written, and are never reused). */
 static volatile long g_out_lock;
 
-static void out_lock(void) {
-#if defined(_MSC_VER)
-    while (_InterlockedExchange(&g_out_lock, 1)) _mm_pause();
+static long out_self(void) {
+#if defined(_WIN32)
+    return 1;
 #else
-    while (__atomic_exchange_n(&g_out_lock, 1, __ATOMIC_ACQUIRE))
-        while (__atomic_load_n(&g_out_lock, __ATOMIC_RELAXED)) {
-        }
+    return (long)getpid();
 #endif
+}
+
+static void out_lock(void) {
+    const long self = out_self();
+    for (;;) {
+#if defined(_MSC_VER)
+        long cur = g_out_lock;
+        int taken = cur != self && _InterlockedCompareExchange(&g_out_lock, self, cur) == cur;
+#else
+        long cur = __atomic_load_n(&g_out_lock, __ATOMIC_RELAXED);
+        int taken = cur != self && /* free, or held by a thread fork() left behind */
+                    __atomic_compare_exchange_n(&g_out_lock, &cur, self, 0, __ATOMIC_ACQUIRE,
+                                                __ATOMIC_RELAXED);
+#endif
+        if (taken) {
+            if (cur != 0) { /* a forked child's */
+                memset((void *)g_out, 0, sizeof g_out);
+                g_out_held = 0;
+            }
+            return;
+        }
+    }
 }
 
 static void out_unlock(void) {
@@ -236,6 +262,7 @@ void cyl_output_cache_set_limit(size_t bytes) {
         int oldest = -1;
         for (int i = 0; i < CYL_OUTPUT_SLOTS; i++)
             if (g_out[i].p != NULL && (oldest < 0 || g_out[i].stamp < g_out[oldest].stamp)) oldest = i;
+        if (oldest < 0) break; /* (held counts exactly the blocks in the table) */
         gone[ngone++] = out_take(oldest);
     }
     out_unlock();

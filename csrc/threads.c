@@ -86,10 +86,27 @@ int cyl_get_num_threads(void) {
 
 void cyl_set_num_threads(int n) { g_setting = n >= 1 ? n : 0; }
 
+/* GNU OpenMP's pool does not survive fork(): a child that enters a parallel region after its
+ * parent ran one waits forever for threads it does not have (GCC bug 52303), so a
+ * multiprocessing worker's first threaded product hung.  The first grant of threads records the
+ * process; a forked child of it then runs everything on its own thread (as PyTorch does). */
+static volatile long g_pool_process = 0;
+
+static long this_process(void) {
+#if defined(_WIN32)
+    return 1;
+#else
+    return (long)getpid();
+#endif
+}
+
 int cyl_threads_acquire(int want) {
     int budget = cyl_get_num_threads();
     if (want <= 0 || want > budget) want = budget;
     if (want <= 1) return 1;
+    const long self = this_process();
+    if (g_pool_process == 0) g_pool_process = self; /* (racing threads write the same value) */
+    else if (g_pool_process != self) return 1;
     for (;;) {
         int busy = g_busy;
         int avail = budget - busy;

@@ -182,3 +182,23 @@ def test_factorizations_results_come_from_the_cache(rng, cache):
     f = _kernels.empty((n, n), np.float64, "F")
     assert f.flags.f_contiguous and get_handler_name(f) == "cylinalg_output_cache"
     assert get_handler_name(_kernels.empty(10, np.float64)) == "default_allocator"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_forked_child_uses_the_cache():
+    """A child forked with a block in the cache reuses it, and the parent still can."""
+    code = (
+        "import os, numpy as np, cylinalg as cla\n"
+        "rng = np.random.default_rng(0)\n"
+        "a = rng.standard_normal((1024, 64)); b = rng.standard_normal((64, 1024))\n"
+        "c = cla.matmul(a, b); del c\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    ok = all(np.allclose(cla.matmul(a, b), a @ b) for _ in range(3))\n"
+        "    os._exit(0 if ok else 1)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "assert os.waitstatus_to_exitcode(status) == 0\n"
+        "assert np.allclose(cla.matmul(a, b), a @ b)\n"
+        "print('ok')\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr

@@ -1,5 +1,6 @@
 """Threads: concurrent calls are bitwise equal to serial ones, kernels release the GIL, the
 thread knob is safe from many threads, and the shared budget prevents oversubscription."""
+import os
 import subprocess
 import sys
 import threading
@@ -215,3 +216,30 @@ def test_roundtrip_probe_uses_the_budget(restore_threads):
     else:
         assert ns == -1.0
     assert _kernels._threads_busy() == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_forked_child_after_threads_runs_single_threaded():
+    """GNU OpenMP's pool does not survive fork(): a child of a process that ran threads must
+    not enter a parallel region (it hung on its first threaded product)."""
+    code = (
+        "import os, numpy as np, cylinalg as cla\n"
+        "rng = np.random.default_rng(0)\n"
+        "a = rng.standard_normal((600, 600)) + 600 * np.eye(600)\n"
+        "x = rng.standard_normal((4000, 300))\n"
+        "def check():\n"
+        "    return (np.allclose(cla.matmul(a, a), a @ a) and np.allclose(cla.inv(a), np.linalg.inv(a))\n"
+        "            and np.allclose(cla.norm(x, axis=1), np.linalg.norm(x, axis=1))\n"
+        "            and np.allclose(cla.det(np.stack([a[:8, :8]] * 20000)),\n"
+        "                            np.linalg.det(np.stack([a[:8, :8]] * 20000))))\n"
+        "assert check()  # the parent runs threads first\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    os._exit(0 if check() else 1)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "assert os.waitstatus_to_exitcode(status) == 0, status\n"
+        "assert check()\n"
+        "print('ok')\n")
+    env = dict(os.environ, CYLINALG_NUM_THREADS="2")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
