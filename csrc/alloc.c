@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cylinalg/common.h"
+#include "cylinalg/threads.h"
 
 #if defined(_MSC_VER)
 #include <intrin.h>
@@ -9,9 +10,6 @@
 #endif
 #if defined(__linux__)
 #include <sys/mman.h>
-#endif
-#if !defined(_WIN32)
-#include <unistd.h> /* getpid */
 #endif
 
 void *cyl_aligned_alloc(size_t count, size_t size) {
@@ -135,16 +133,8 @@ static unsigned long g_out_clock;
  * with the parent until written, and are never reused). */
 static volatile long g_out_lock;
 
-static long out_self(void) {
-#if defined(_WIN32)
-    return 1;
-#else
-    return (long)getpid();
-#endif
-}
-
 static void out_lock(void) {
-    const long self = out_self();
+    const long self = cyl_process_id();
     for (;;) {
 #if defined(_MSC_VER)
         long cur = g_out_lock;

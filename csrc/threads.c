@@ -92,9 +92,9 @@ void cyl_set_num_threads(int n) { g_setting = n >= 1 ? n : 0; }
  * process; a forked child of it then runs everything on its own thread (as PyTorch does). */
 static volatile long g_pool_process = 0;
 
-static long this_process(void) {
+long cyl_process_id(void) {
 #if defined(_WIN32)
-    return 1;
+    return 1; /* no fork() */
 #else
     return (long)getpid();
 #endif
@@ -104,7 +104,7 @@ int cyl_threads_acquire(int want) {
     int budget = cyl_get_num_threads();
     if (want <= 0 || want > budget) want = budget;
     if (want <= 1) return 1;
-    const long self = this_process();
+    const long self = cyl_process_id();
     if (g_pool_process == 0) g_pool_process = self; /* (racing threads write the same value) */
     else if (g_pool_process != self) return 1;
     for (;;) {

@@ -24,6 +24,9 @@ int cyl_threads_acquire(int want);
 void cyl_threads_release(int granted);
 /* Workers currently reserved by running parallel regions (for tests: never above the budget). */
 int cyl_threads_busy(void);
+
+/* This process's id (1 on Windows): tells a child of fork() from its parent. */
+long cyl_process_id(void);
 /* Nanoseconds for a cache line to go from one pool thread to another and back (a benchmark
  * diagnostic: a VM's vCPUs may sit on near or distant cores, which changes what sharing data
  * between threads costs); -1 without two threads. */
