@@ -119,10 +119,17 @@ cdef inline bint _cache_result(double nbytes):
 def empty(shape, dtype, order="C"):
     """``numpy.empty`` for a result: a large one reuses the block of a freed result (csrc/alloc.c),
     its pages already mapped."""
-    dtype = _np.dtype(dtype)
-    cdef double nbytes = dtype.itemsize
-    for extent in ((shape,) if isinstance(shape, (int, _np.integer)) else shape):
-        nbytes *= <double>extent
+    cdef double nbytes = 1
+    cdef Py_ssize_t i
+    if type(shape) is tuple:  # the callers' case, without Python arithmetic (small calls)
+        for i in range(len(<tuple>shape)):
+            nbytes *= <double>(<tuple>shape)[i]
+    else:
+        for extent in ((shape,) if isinstance(shape, (int, _np.integer)) else shape):
+            nbytes *= <double>extent
+    if not isinstance(dtype, cnp.dtype):
+        dtype = _np.dtype(dtype)
+    nbytes *= (<cnp.dtype>dtype).itemsize
     if not _cache_result(nbytes):
         return _np.empty(shape, dtype=dtype, order=order)
     previous = PyDataMem_SetHandler(_OUTPUT_HANDLER)  # this context only, so thread-safe
